@@ -1,0 +1,86 @@
+-- The walking skeleton: org tree, users, sessions, login throttling, the audit log.
+-- Every table carries the county code: the distribution key where PostgreSQL is sharded.
+
+CREATE TABLE org_unit (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE,
+    parent_path TEXT REFERENCES org_unit(path),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sort INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX org_unit_parent ON org_unit(parent_path);
+
+CREATE TABLE app_user (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    org_path TEXT NOT NULL REFERENCES org_unit(path),
+    password_hash TEXT NOT NULL,
+    disabled BOOLEAN NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_login_at TEXT
+);
+CREATE INDEX app_user_org ON app_user(org_path);
+
+CREATE TABLE user_session (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER REFERENCES app_user(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    flash TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX user_session_expires ON user_session(expires_at);
+CREATE INDEX user_session_user ON user_session(user_id);
+
+CREATE TABLE login_attempt (
+    username TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    first_failure_at TEXT NOT NULL,
+    locked_until TEXT,
+    PRIMARY KEY (username, ip)
+);
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor_id INTEGER,
+    actor_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    org_path TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    before_json TEXT,
+    after_json TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE INDEX audit_log_actor ON audit_log(actor_id);
+CREATE INDEX audit_log_at ON audit_log(at);
+
+-- The head of the chain: the last sequence number and hash. Appends lock and advance it, so a
+-- removed tail is caught as surely as a removed middle.
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Append-only: the application never updates or deletes audit entries.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

@@ -1,0 +1,268 @@
+//! Connecting, migrating and transactions.
+
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    Value,
+};
+
+/// The two engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A write transaction. Dropping it without [`Tx::commit`] rolls everything back.
+pub type Tx = DatabaseTransaction;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Something the user can fix: the message is a Chinese sentence saying what to do.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("记录不存在或您无权查看")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl StoreError {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        StoreError::Invalid(msg.into())
+    }
+}
+
+/// The current time, truncated to microseconds: PostgreSQL keeps µs, SQLite would keep ns, and
+/// the audit hash must read back exactly what it hashed.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+    url: String,
+}
+
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+impl Store {
+    /// Connects to `sqlite://FILE` (created if missing; WAL, foreign keys, busy timeout) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::invalid(format!(
+                "无法识别的数据库地址“{url}”：请使用 sqlite://文件名 或 postgres://用户@主机/库名"
+            )));
+        };
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        match backend {
+            Backend::Sqlite => {
+                opts.max_connections(8)
+                    .min_connections(1)
+                    .map_sqlx_sqlite_opts(|o| {
+                        o.create_if_missing(true)
+                            .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                            .foreign_keys(true)
+                            .busy_timeout(Duration::from_secs(10))
+                    });
+            }
+            Backend::Postgres => {
+                opts.max_connections(16).min_connections(1);
+            }
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Store {
+            db,
+            backend,
+            url: url.to_owned(),
+        })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    fn db_backend(&self) -> DbBackend {
+        match self.backend {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+
+    /// A statement for this engine. SQL is written once with `$1, $2, …` placeholders, which both
+    /// engines accept.
+    pub fn stmt(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+        Statement::from_sql_and_values(self.db_backend(), sql, values)
+    }
+
+    /// Applies the migrations not yet applied, each in its own transaction. Returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let migrations = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        self.db
+            .execute_unprepared(
+                "CREATE TABLE IF NOT EXISTS schema_migration (
+                    version BIGINT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TEXT NOT NULL)",
+            )
+            .await?;
+        let mut ran = 0;
+        for (version, name, sql) in migrations {
+            let tx = self.begin_write().await?;
+            let done = tx
+                .query_one_raw(self.stmt(
+                    "SELECT version FROM schema_migration WHERE version = $1",
+                    [Value::from(*version)],
+                ))
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            tx.execute_unprepared(sql).await?;
+            tx.execute_raw(self.stmt(
+                "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
+                [
+                    Value::from(*version),
+                    Value::from(*name),
+                    Value::from(now().to_rfc3339()),
+                ],
+            ))
+            .await?;
+            tx.commit().await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+
+    /// The schema version in force.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let row = self
+            .db
+            .query_one_raw(self.stmt("SELECT MAX(version) AS v FROM schema_migration", []))
+            .await?;
+        Ok(row
+            .and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten())
+            .unwrap_or(0))
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// so two writers queue on the busy timeout instead of failing when a read turns into a write.
+    pub async fn begin_write(&self) -> Result<Tx, StoreError> {
+        let opts = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(opts).await?)
+    }
+
+    /// Runs a query and returns all rows.
+    pub async fn query_all<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        sql: &str,
+        values: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<QueryResult>, StoreError> {
+        Ok(conn.query_all_raw(self.stmt(sql, values)).await?)
+    }
+
+    /// Runs a query and returns the first row, if any.
+    pub async fn query_one<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        sql: &str,
+        values: impl IntoIterator<Item = Value>,
+    ) -> Result<Option<QueryResult>, StoreError> {
+        Ok(conn.query_one_raw(self.stmt(sql, values)).await?)
+    }
+
+    /// Runs a statement and returns the number of rows it touched.
+    pub async fn exec<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        sql: &str,
+        values: impl IntoIterator<Item = Value>,
+    ) -> Result<u64, StoreError> {
+        Ok(conn
+            .execute_raw(self.stmt(sql, values))
+            .await?
+            .rows_affected())
+    }
+
+    /// Counts rows of a table (for backups, tests and the admin overview).
+    pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
+        debug_assert!(table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        let row = self
+            .query_one(&self.db, &format!("SELECT COUNT(*) AS n FROM {table}"), [])
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0))
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Turns a unique-key violation (on either engine) into a conflict the user can act on; a race
+/// between two clerks adding the same thing lands here.
+pub(crate) fn conflict_on_unique(e: StoreError, message: &str) -> StoreError {
+    match &e {
+        StoreError::Db(db) => {
+            let s = db.to_string();
+            if s.contains("UNIQUE constraint failed") || s.contains("duplicate key value") {
+                StoreError::Conflict(message.to_owned())
+            } else {
+                e
+            }
+        }
+        _ => e,
+    }
+}

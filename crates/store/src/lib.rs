@@ -1,0 +1,17 @@
+//! The database of the 双拥 work platform: one layer over SQLite and PostgreSQL (sea-orm), the
+//! migrations of each engine, one module per aggregate, and the hash-chained audit log.
+//!
+//! Every change goes through [`Store::begin_write`] and writes its audit entry with
+//! [`audit::append`] inside the same transaction. Every read of people or cases takes a [`Scope`].
+
+pub mod audit;
+pub mod backup;
+mod db;
+pub mod org;
+pub mod scope;
+pub mod session;
+pub mod testing;
+pub mod user;
+
+pub use db::{Backend, Store, StoreError, Tx, now};
+pub use scope::Scope;
