@@ -1,1 +1,291 @@
-fn main() {}
+//! `shuangyong`: the 双拥工作平台 binary — the web server and the command line for bulk work.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use shuangyong_domain::{OrgKind, OrgPath, Role};
+use shuangyong_store::audit::{self, Actor, Verdict};
+use shuangyong_store::org::{self, NewUnit};
+use shuangyong_store::user::{self, NewUser};
+use shuangyong_store::{Scope, Store, backup};
+
+mod demo;
+
+#[derive(Parser)]
+#[command(
+    name = "shuangyong",
+    version,
+    about = "双拥工作平台：县双拥办的工作系统（Web 界面、JSON 接口与命令行）"
+)]
+struct Cli {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "SHUANGYONG_DB",
+        default_value = "sqlite://shuangyong.db"
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Mark the session cookie Secure (when served behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Build the 岢岚县 demo database, print the logins, then serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Build only; do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the schema up to date.
+    Migrate,
+    /// Org units.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a consistent copy of the (SQLite) database while it is in use.
+    Backup { file: PathBuf },
+    /// Replace the (SQLite) database with a backup, after checking it. Stop the server first.
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add a unit: the county first (e.g. `org add 140929 岢岚县 --kind county`), then its units.
+    Add {
+        path: String,
+        name: String,
+        /// county, township, subdistrict, village, community, enterprise, military_unit
+        #[arg(long)]
+        kind: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from the first line of standard input.
+    Add {
+        name: String,
+        /// admin, county_clerk, township_clerk, village_contact, troop_liaison, leader, auditor
+        #[arg(long)]
+        role: String,
+        /// The unit's path code, e.g. 140929/01.
+        #[arg(long)]
+        org: String,
+        /// The person's name as shown (defaults to the user name).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain: exit 0 when intact, 1 naming the first broken entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve {
+            addr,
+            secure_cookies,
+        } => {
+            let store = Store::open(&cli.db).await?;
+            serve(store, &addr, secure_cookies).await?;
+        }
+        Command::Demo { addr, no_serve } => {
+            let db = if std::env::var_os("SHUANGYONG_DB").is_none()
+                && cli.db == "sqlite://shuangyong.db"
+            {
+                demo::DEFAULT_DB.to_owned()
+            } else {
+                cli.db.clone()
+            };
+            let store = demo::build(&db).await?;
+            demo::print_logins(&addr);
+            if !no_serve {
+                serve(store, &addr, false).await?;
+            }
+        }
+        Command::Migrate => {
+            let store = Store::connect(&cli.db).await?;
+            let ran = store.migrate().await?;
+            println!(
+                "数据库结构已是最新（本次执行 {ran} 个迁移，当前版本 {}）",
+                store.schema_version().await?
+            );
+        }
+        Command::Org {
+            command: OrgCommand::Add { path, name, kind },
+        } => {
+            let store = Store::open(&cli.db).await?;
+            let path = OrgPath::parse(&path)?;
+            let kind =
+                OrgKind::from_code(&kind).with_context(|| format!("未知的单位类型 {kind}"))?;
+            let tx = store.begin_write().await?;
+            let u = org::create(
+                &store,
+                &tx,
+                &Actor::system("命令行"),
+                NewUnit {
+                    path,
+                    name,
+                    kind,
+                    sort: 0,
+                    note: String::new(),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            println!("已新增单位 {} {}", u.path, u.name);
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    org,
+                    display_name,
+                },
+        } => {
+            let store = Store::open(&cli.db).await?;
+            let role = Role::from_code(&role).with_context(|| {
+                format!("未知的角色 {role}：可选 admin、county_clerk、township_clerk、village_contact、troop_liaison、leader、auditor")
+            })?;
+            let org_path = OrgPath::parse(&org)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("读取密码")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            if password.is_empty() {
+                bail!(
+                    "请从标准输入提供密码，例如：echo '新密码123' | shuangyong user add {name} --role {} --org {org}",
+                    role.code()
+                );
+            }
+            let root = Scope::new(OrgPath::parse(org_path.county())?);
+            let tx = store.begin_write().await?;
+            let u = user::create(
+                &store,
+                &tx,
+                &Actor::system("命令行"),
+                &root,
+                NewUser {
+                    display_name: display_name.unwrap_or_else(|| name.clone()),
+                    username: name,
+                    role,
+                    org_path,
+                    password,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            println!(
+                "已新增用户 {}（{}，{}）",
+                u.username,
+                u.role.label(),
+                u.org_path
+            );
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { json },
+        } => {
+            let store = Store::connect(&cli.db).await?;
+            let verdict = audit::verify(&store).await?;
+            if json {
+                let v = match &verdict {
+                    Verdict::Intact { entries } => {
+                        serde_json::json!({"intact": true, "entries": entries})
+                    }
+                    Verdict::Broken { seq, problem } => {
+                        serde_json::json!({"intact": false, "seq": seq, "problem": format!("{problem:?}").to_lowercase(), "message": verdict.to_string()})
+                    }
+                };
+                println!("{v}");
+            } else {
+                println!("{verdict}");
+            }
+            if let Verdict::Broken { .. } = verdict {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Backup { file } => {
+            let store = Store::connect(&cli.db).await?;
+            backup::backup(&store, &file).await?;
+            println!("已备份到 {}", file.display());
+        }
+        Command::Restore { file } => {
+            let verdict = backup::restore(&file, &cli.db).await?;
+            println!("已从 {} 恢复数据库；{verdict}", file.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(store: Store, addr: &str, cookie_secure: bool) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("无法监听 {addr}：端口可能已被占用，请用 --addr 换一个端口"))?;
+    let local = listener.local_addr()?;
+    println!("双拥工作平台已启动：http://{local}/  （按 Ctrl-C 停止）");
+    let state = shuangyong_web::AppState::new(store, shuangyong_web::Config { cookie_secure });
+    shuangyong_web::serve(state, listener).await
+}

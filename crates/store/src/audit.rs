@@ -327,6 +327,7 @@ pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub actor: Option<String>,
+    pub actor_id: Option<i64>,
     pub entity: Option<String>,
     pub action: Option<String>,
     pub from: Option<chrono::NaiveDate>,
@@ -354,6 +355,9 @@ pub async fn list(
             format!("%{}%", escape_like(a)).into(),
             &mut params,
         );
+    }
+    if let Some(id) = filter.actor_id {
+        push("actor_id = ?", id.into(), &mut params);
     }
     if let Some(a) = filter.entity.as_deref().filter(|s| !s.is_empty()) {
         push("entity = ?", a.into(), &mut params);

@@ -10,6 +10,7 @@ mod db;
 pub mod org;
 pub mod scope;
 pub mod session;
+pub mod setting;
 pub mod testing;
 pub mod user;
 

@@ -229,7 +229,7 @@ pub async fn update(
     Ok(after)
 }
 
-async fn find_in<C: sea_orm::ConnectionTrait>(
+pub(crate) async fn find_in<C: sea_orm::ConnectionTrait>(
     store: &Store,
     conn: &C,
     path: &OrgPath,

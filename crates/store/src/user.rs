@@ -149,7 +149,10 @@ pub async fn create(
             "所属单位不在您的管辖范围内，请选择您有权管理的单位",
         ));
     }
-    if crate::org::get(store, scope, &new.org_path).await.is_err() {
+    if crate::org::find_in(store, tx, &new.org_path)
+        .await?
+        .is_none()
+    {
         return Err(StoreError::invalid(format!(
             "所属单位 {} 不存在，请先建立该单位",
             new.org_path

@@ -88,3 +88,9 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+
+-- Settings of this installation (e.g. whether it is the demo database).
+CREATE TABLE app_setting (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

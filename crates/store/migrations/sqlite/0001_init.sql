@@ -84,3 +84,9 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- Settings of this installation (e.g. whether it is the demo database).
+CREATE TABLE app_setting (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
