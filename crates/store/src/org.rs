@@ -176,25 +176,29 @@ pub async fn create(
     Ok(created)
 }
 
-/// Edits the name, sort order and note of a unit in scope. Paths and kinds do not change: records
-/// hang off them.
+/// What may change of a unit: paths and kinds do not, records hang off them.
+#[derive(Debug, Clone)]
+pub struct UnitEdit {
+    pub name: String,
+    pub sort: i32,
+    pub note: String,
+}
+
+/// Edits the name, sort order and note of a unit in scope.
 pub async fn update(
     store: &Store,
     tx: &Tx,
     actor: &Actor,
     scope: &Scope,
     path: &OrgPath,
-    name: &str,
-    sort: i32,
-    note: &str,
+    edit: UnitEdit,
 ) -> Result<OrgUnit, StoreError> {
     if !scope.contains(path) {
         return Err(StoreError::NotFound);
     }
-    let before = find_in(store, tx, path)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let name = validate_name(name)?;
+    let before = find_in(store, tx, path).await?.ok_or(StoreError::NotFound)?;
+    let name = validate_name(&edit.name)?;
+    let (sort, note) = (edit.sort, edit.note.as_str());
     store
         .exec(
             tx,

@@ -60,15 +60,10 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Unknown paths: visitors are sent to log in (so a crawl learns nothing), users get a 404.
 async fn not_found(ctx: ctx::Ctx, uri: axum::http::Uri) -> Response {
-    if ctx.user.is_none() {
-        return error::AppError::Unauthenticated.into_response();
-    }
-    if uri.path().starts_with("/api/") {
-        error::ApiError(error::AppError::NotFound).into_response()
-    } else {
-        error::AppError::NotFound.into_response()
-    }
+    let e = if ctx.user.is_none() { error::AppError::Unauthenticated } else { error::AppError::NotFound };
+    if uri.path().starts_with("/api/") { error::ApiError(e).into_response() } else { e.into_response() }
 }
 
 #[derive(rust_embed::RustEmbed)]

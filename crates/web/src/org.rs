@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use shuangyong_domain::{OrgKind, OrgPath};
-use shuangyong_store::org::{self, NewUnit, OrgUnit};
+use shuangyong_store::org::{self, NewUnit, OrgUnit, UnitEdit};
 
 use crate::AppState;
 use crate::ctx::Auth;
@@ -209,9 +209,7 @@ async fn update(
             &auth.user.actor(),
             &auth.scope(),
             &path,
-            &form.name,
-            sort,
-            &form.note,
+            UnitEdit { name: form.name.clone(), sort, note: form.note.clone() },
         )
         .await
         {

@@ -5,7 +5,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shuangyong_domain::{OrgKind, OrgPath};
-use shuangyong_store::org::{self, NewUnit, OrgUnit};
+use shuangyong_store::org::{self, NewUnit, OrgUnit, UnitEdit};
 use utoipa::ToSchema;
 
 use super::ApiJson;
@@ -90,7 +90,7 @@ pub async fn create(
     let scope = auth.scope();
     let parent_in_scope = path.parent().is_some_and(|p| scope.contains(&p));
     if !parent_in_scope {
-        return Err(ApiError(AppError::Forbidden));
+        return Err(ApiError(AppError::NotFound));
     }
     let tx = state.store.begin_write().await?;
     let u = org::create(
@@ -138,9 +138,7 @@ pub async fn update(
         &auth.user.actor(),
         &auth.scope(),
         &path,
-        &body.name,
-        body.sort,
-        &body.note,
+        UnitEdit { name: body.name, sort: body.sort, note: body.note },
     )
     .await?;
     tx.commit().await?;

@@ -1,0 +1,8 @@
+//! Web tests: one binary, a fresh database per app, requests through the router in process.
+//! They run on SQLite, or on PostgreSQL when SHUANGYONG_TEST_PG is set.
+
+mod api;
+mod login;
+mod matrix;
+mod pages;
+mod support;
