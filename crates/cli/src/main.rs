@@ -15,19 +15,10 @@ use shuangyong_store::{Scope, Store, backup};
 mod demo;
 
 #[derive(Parser)]
-#[command(
-    name = "shuangyong",
-    version,
-    about = "双拥工作平台：县双拥办的工作系统（Web 界面、JSON 接口与命令行）"
-)]
+#[command(name = "shuangyong", version, about = "双拥工作平台：县双拥办的工作系统（Web 界面、JSON 接口与命令行）")]
 struct Cli {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB.
-    #[arg(
-        long,
-        global = true,
-        env = "SHUANGYONG_DB",
-        default_value = "sqlite://shuangyong.db"
-    )]
+    #[arg(long, global = true, env = "SHUANGYONG_DB", default_value = "sqlite://shuangyong.db")]
     db: String,
     #[command(subcommand)]
     command: Command,
@@ -115,16 +106,12 @@ enum AuditCommand {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("无法启动运行时：{e}");
@@ -142,17 +129,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve {
-            addr,
-            secure_cookies,
-        } => {
+        Command::Serve { addr, secure_cookies } => {
             let store = Store::open(&cli.db).await?;
             serve(store, &addr, secure_cookies).await?;
         }
         Command::Demo { addr, no_serve } => {
-            let db = if std::env::var_os("SHUANGYONG_DB").is_none()
-                && cli.db == "sqlite://shuangyong.db"
-            {
+            let db = if std::env::var_os("SHUANGYONG_DB").is_none() && cli.db == "sqlite://shuangyong.db" {
                 demo::DEFAULT_DB.to_owned()
             } else {
                 cli.db.clone()
@@ -166,54 +148,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate => {
             let store = Store::connect(&cli.db).await?;
             let ran = store.migrate().await?;
-            println!(
-                "数据库结构已是最新（本次执行 {ran} 个迁移，当前版本 {}）",
-                store.schema_version().await?
-            );
+            println!("数据库结构已是最新（本次执行 {ran} 个迁移，当前版本 {}）", store.schema_version().await?);
         }
-        Command::Org {
-            command: OrgCommand::Add { path, name, kind },
-        } => {
+        Command::Org { command: OrgCommand::Add { path, name, kind } } => {
             let store = Store::open(&cli.db).await?;
             let path = OrgPath::parse(&path)?;
-            let kind =
-                OrgKind::from_code(&kind).with_context(|| format!("未知的单位类型 {kind}"))?;
+            let kind = OrgKind::from_code(&kind).with_context(|| format!("未知的单位类型 {kind}"))?;
             let tx = store.begin_write().await?;
             let u = org::create(
                 &store,
                 &tx,
                 &Actor::system("命令行"),
-                NewUnit {
-                    path,
-                    name,
-                    kind,
-                    sort: 0,
-                    note: String::new(),
-                },
+                NewUnit { path, name, kind, sort: 0, note: String::new() },
             )
             .await?;
             tx.commit().await?;
             println!("已新增单位 {} {}", u.path, u.name);
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    name,
-                    role,
-                    org,
-                    display_name,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { name, role, org, display_name } } => {
             let store = Store::open(&cli.db).await?;
             let role = Role::from_code(&role).with_context(|| {
                 format!("未知的角色 {role}：可选 admin、county_clerk、township_clerk、village_contact、troop_liaison、leader、auditor")
             })?;
             let org_path = OrgPath::parse(&org)?;
             let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .context("读取密码")?;
+            std::io::stdin().lock().read_line(&mut password).context("读取密码")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
             if password.is_empty() {
                 bail!(
@@ -238,16 +197,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await?;
             tx.commit().await?;
-            println!(
-                "已新增用户 {}（{}，{}）",
-                u.username,
-                u.role.label(),
-                u.org_path
-            );
+            println!("已新增用户 {}（{}，{}）", u.username, u.role.label(), u.org_path);
         }
-        Command::Audit {
-            command: AuditCommand::Verify { json },
-        } => {
+        Command::Audit { command: AuditCommand::Verify { json } } => {
             let store = Store::connect(&cli.db).await?;
             let verdict = audit::verify(&store).await?;
             if json {

@@ -18,12 +18,7 @@ pub enum OrgPathError {
     #[error("县级编码应为6位数字（如 140929），请检查“{0}”")]
     BadCounty(String),
     #[error("下级编码第{level}级应为{width}位数字（如 {example}），请检查“{segment}”")]
-    BadSegment {
-        level: usize,
-        width: usize,
-        example: &'static str,
-        segment: String,
-    },
+    BadSegment { level: usize, width: usize, example: &'static str, segment: String },
     #[error("单位编码最多三级（县/乡镇/村），请检查“{0}”")]
     TooDeep(String),
 }
@@ -46,12 +41,7 @@ impl OrgPath {
         for (i, seg) in segments.iter().enumerate().skip(1) {
             let (width, example) = if i == 1 { (2, "01") } else { (3, "003") };
             if seg.len() != width || !seg.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(OrgPathError::BadSegment {
-                    level: i + 1,
-                    width,
-                    example,
-                    segment: (*seg).to_owned(),
-                });
+                return Err(OrgPathError::BadSegment { level: i + 1, width, example, segment: (*seg).to_owned() });
             }
         }
         Ok(Self(raw.to_owned()))
@@ -177,14 +167,8 @@ impl OrgKind {
     /// The kinds a new unit may have under a parent of this kind.
     pub fn child_kinds(self) -> &'static [OrgKind] {
         match self {
-            OrgKind::County => &[
-                OrgKind::Township,
-                OrgKind::Subdistrict,
-                OrgKind::MilitaryUnit,
-            ],
-            OrgKind::Township | OrgKind::Subdistrict => {
-                &[OrgKind::Village, OrgKind::Community, OrgKind::Enterprise]
-            }
+            OrgKind::County => &[OrgKind::Township, OrgKind::Subdistrict, OrgKind::MilitaryUnit],
+            OrgKind::Township | OrgKind::Subdistrict => &[OrgKind::Village, OrgKind::Community, OrgKind::Enterprise],
             _ => &[],
         }
     }

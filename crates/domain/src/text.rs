@@ -3,10 +3,7 @@
 /// Trims and collapses inner runs of white space (including the full-width space U+3000) to one
 /// ASCII space. Names typed into forms and spreadsheets carry all kinds of stray spaces.
 pub fn clean(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == '\u{3000}')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split(|c: char| c.is_whitespace() || c == '\u{3000}').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

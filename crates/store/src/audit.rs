@@ -24,10 +24,7 @@ pub struct Actor {
 impl Actor {
     /// The command line, run by the machine's operator.
     pub fn system(what: &str) -> Actor {
-        Actor {
-            user_id: None,
-            name: format!("系统({what})"),
-        }
+        Actor { user_id: None, name: format!("系统({what})") }
     }
 }
 
@@ -115,32 +112,18 @@ const COLUMNS: &str = "seq, county, at, actor_id, actor_name, action, entity, en
                        summary, before_json, after_json, prev_hash, hash";
 
 /// Appends an entry inside the caller's transaction and returns its sequence number.
-pub async fn append(
-    store: &Store,
-    tx: &Tx,
-    actor: &Actor,
-    change: Change<'_>,
-) -> Result<i64, StoreError> {
+pub async fn append(store: &Store, tx: &Tx, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
     let lock = match store.backend() {
         Backend::Postgres => " FOR UPDATE",
         Backend::Sqlite => "",
     };
     let head = store
-        .query_one(
-            tx,
-            &format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}"),
-            [],
-        )
+        .query_one(tx, &format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}"), [])
         .await?
         .ok_or_else(|| anyhow::anyhow!("audit_head row is missing"))?;
     let last_seq: i64 = head.try_get("", "seq")?;
     let prev_hash: String = head.try_get("", "hash")?;
-    let county = change
-        .org_path
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let county = change.org_path.split('/').next().unwrap_or_default().to_owned();
     let mut entry = Entry {
         seq: last_seq + 1,
         county,
@@ -221,10 +204,7 @@ impl std::fmt::Display for Verdict {
                     Problem::Inserted => "为外部插入（与前一条的哈希链接不上）",
                     Problem::Missing => "已缺失（被删除）",
                 };
-                write!(
-                    f,
-                    "审计日志被破坏：第 {seq} 条{what}。请立即保全数据库文件并报告安全管理员。"
-                )
+                write!(f, "审计日志被破坏：第 {seq} 条{what}。请立即保全数据库文件并报告安全管理员。")
             }
         }
     }
@@ -233,11 +213,7 @@ impl std::fmt::Display for Verdict {
 /// Walks the whole chain in order, in pages, and returns the first break.
 pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
     let head = store
-        .query_one(
-            store.conn(),
-            "SELECT seq, hash FROM audit_head WHERE id = 1",
-            [],
-        )
+        .query_one(store.conn(), "SELECT seq, hash FROM audit_head WHERE id = 1", [])
         .await?
         .ok_or_else(|| anyhow::anyhow!("audit_head row is missing"))?;
     let head_seq: i64 = head.try_get("", "seq")?;
@@ -262,16 +238,10 @@ pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
             after = e.seq;
             if e.seq > head_seq {
                 // Past the head the application advanced: appended behind its back.
-                return Ok(Verdict::Broken {
-                    seq: e.seq,
-                    problem: Problem::Inserted,
-                });
+                return Ok(Verdict::Broken { seq: e.seq, problem: Problem::Inserted });
             }
             if e.seq > expected_seq {
-                return Ok(Verdict::Broken {
-                    seq: expected_seq,
-                    problem: Problem::Missing,
-                });
+                return Ok(Verdict::Broken { seq: expected_seq, problem: Problem::Missing });
             }
             let self_ok = e.compute_hash() == e.hash;
             if e.prev_hash != prev_hash {
@@ -279,28 +249,16 @@ pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
                 // previous one was slipped in; if it is itself intact, the previous one was changed
                 // and re-hashed; otherwise this one was changed.
                 let verdict = if e.prev_hash == prev_prev_hash {
-                    Verdict::Broken {
-                        seq: e.seq - 1,
-                        problem: Problem::Inserted,
-                    }
+                    Verdict::Broken { seq: e.seq - 1, problem: Problem::Inserted }
                 } else if self_ok && e.seq > 1 {
-                    Verdict::Broken {
-                        seq: e.seq - 1,
-                        problem: Problem::Altered,
-                    }
+                    Verdict::Broken { seq: e.seq - 1, problem: Problem::Altered }
                 } else {
-                    Verdict::Broken {
-                        seq: e.seq,
-                        problem: Problem::Altered,
-                    }
+                    Verdict::Broken { seq: e.seq, problem: Problem::Altered }
                 };
                 return Ok(verdict);
             }
             if !self_ok {
-                return Ok(Verdict::Broken {
-                    seq: e.seq,
-                    problem: Problem::Altered,
-                });
+                return Ok(Verdict::Broken { seq: e.seq, problem: Problem::Altered });
             }
             prev_prev_hash = std::mem::replace(&mut prev_hash, e.hash);
             expected_seq += 1;
@@ -308,17 +266,11 @@ pub async fn verify(store: &Store) -> Result<Verdict, StoreError> {
     }
     let last = expected_seq - 1;
     if last < head_seq {
-        return Ok(Verdict::Broken {
-            seq: last + 1,
-            problem: Problem::Missing,
-        });
+        return Ok(Verdict::Broken { seq: last + 1, problem: Problem::Missing });
     }
     if prev_hash != head_hash {
         // The last entry was changed and re-hashed: the head still holds its true hash.
-        return Ok(Verdict::Broken {
-            seq: last,
-            problem: Problem::Altered,
-        });
+        return Ok(Verdict::Broken { seq: last, problem: Problem::Altered });
     }
     Ok(Verdict::Intact { entries: last })
 }
@@ -350,11 +302,7 @@ pub async fn list(
         wh.push(sql.replace('?', &format!("${}", params.len())));
     };
     if let Some(a) = filter.actor.as_deref().filter(|s| !s.is_empty()) {
-        push(
-            "actor_name LIKE ?",
-            format!("%{}%", escape_like(a)).into(),
-            &mut params,
-        );
+        push("actor_name LIKE ?", format!("%{}%", escape_like(a)).into(), &mut params);
     }
     if let Some(id) = filter.actor_id {
         push("actor_id = ?", id.into(), &mut params);
@@ -366,33 +314,17 @@ pub async fn list(
         push("action = ?", a.into(), &mut params);
     }
     if let Some(d) = filter.from {
-        push(
-            "at >= ?",
-            d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into(),
-            &mut params,
-        );
+        push("at >= ?", d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into(), &mut params);
     }
     if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
-        push(
-            "at < ?",
-            d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into(),
-            &mut params,
-        );
+        push("at < ?", d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into(), &mut params);
     }
     if let Some(t) = filter.text.as_deref().filter(|s| !s.is_empty()) {
-        push(
-            "summary LIKE ?",
-            format!("%{}%", escape_like(t)).into(),
-            &mut params,
-        );
+        push("summary LIKE ?", format!("%{}%", escape_like(t)).into(), &mut params);
     }
     let wh = wh.join(" AND ");
     let total = store
-        .query_one(
-            store.conn(),
-            &format!("SELECT COUNT(*) AS n FROM audit_log WHERE {wh}"),
-            params.clone(),
-        )
+        .query_one(store.conn(), &format!("SELECT COUNT(*) AS n FROM audit_log WHERE {wh}"), params.clone())
         .await?
         .map(|r| r.try_get::<i64>("", "n"))
         .transpose()?
@@ -403,18 +335,11 @@ pub async fn list(
     let rows = store
         .query_all(
             store.conn(),
-            &format!(
-                "SELECT {COLUMNS} FROM audit_log WHERE {wh} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
-                n + 1,
-                n + 2
-            ),
+            &format!("SELECT {COLUMNS} FROM audit_log WHERE {wh} ORDER BY seq DESC LIMIT ${} OFFSET ${}", n + 1, n + 2),
             params,
         )
         .await?;
-    let entries = rows
-        .iter()
-        .map(Entry::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let entries = rows.iter().map(Entry::from_row).collect::<Result<Vec<_>, _>>()?;
     Ok((entries, total))
 }
 
@@ -424,11 +349,7 @@ pub async fn get(store: &Store, scope: &Scope, seq: i64) -> Result<Entry, StoreE
     let mut params = vec![Value::from(seq)];
     params.extend(vals);
     let row = store
-        .query_one(
-            store.conn(),
-            &format!("SELECT {COLUMNS} FROM audit_log WHERE seq = $1 AND {cond}"),
-            params,
-        )
+        .query_one(store.conn(), &format!("SELECT {COLUMNS} FROM audit_log WHERE seq = $1 AND {cond}"), params)
         .await?
         .ok_or(StoreError::NotFound)?;
     Entry::from_row(&row)

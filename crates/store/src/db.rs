@@ -4,9 +4,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
-    Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, QueryResult,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 /// The two engines.
@@ -53,16 +52,8 @@ pub struct Store {
     url: String,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))];
 
 impl Store {
     /// Connects to `sqlite://FILE` (created if missing; WAL, foreign keys, busy timeout) or
@@ -78,31 +69,23 @@ impl Store {
             )));
         };
         let mut opts = ConnectOptions::new(url.to_owned());
-        opts.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
+        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
         match backend {
             Backend::Sqlite => {
-                opts.max_connections(8)
-                    .min_connections(1)
-                    .map_sqlx_sqlite_opts(|o| {
-                        o.create_if_missing(true)
-                            .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                            .foreign_keys(true)
-                            .busy_timeout(Duration::from_secs(10))
-                    });
+                opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                });
             }
             Backend::Postgres => {
                 opts.max_connections(16).min_connections(1);
             }
         }
         let db = Database::connect(opts).await?;
-        Ok(Store {
-            db,
-            backend,
-            url: url.to_owned(),
-        })
+        Ok(Store { db, backend, url: url.to_owned() })
     }
 
     /// Connects and brings the schema up to date.
@@ -155,10 +138,9 @@ impl Store {
         for (version, name, sql) in migrations {
             let tx = self.begin_write().await?;
             let done = tx
-                .query_one_raw(self.stmt(
-                    "SELECT version FROM schema_migration WHERE version = $1",
-                    [Value::from(*version)],
-                ))
+                .query_one_raw(
+                    self.stmt("SELECT version FROM schema_migration WHERE version = $1", [Value::from(*version)]),
+                )
                 .await?;
             if done.is_some() {
                 continue;
@@ -166,11 +148,7 @@ impl Store {
             tx.execute_unprepared(sql).await?;
             tx.execute_raw(self.stmt(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
-                [
-                    Value::from(*version),
-                    Value::from(*name),
-                    Value::from(now().to_rfc3339()),
-                ],
+                [Value::from(*version), Value::from(*name), Value::from(now().to_rfc3339())],
             ))
             .await?;
             tx.commit().await?;
@@ -181,13 +159,8 @@ impl Store {
 
     /// The schema version in force.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        let row = self
-            .db
-            .query_one_raw(self.stmt("SELECT MAX(version) AS v FROM schema_migration", []))
-            .await?;
-        Ok(row
-            .and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten())
-            .unwrap_or(0))
+        let row = self.db.query_one_raw(self.stmt("SELECT MAX(version) AS v FROM schema_migration", [])).await?;
+        Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()).unwrap_or(0))
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
@@ -227,22 +200,14 @@ impl Store {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<u64, StoreError> {
-        Ok(conn
-            .execute_raw(self.stmt(sql, values))
-            .await?
-            .rows_affected())
+        Ok(conn.execute_raw(self.stmt(sql, values)).await?.rows_affected())
     }
 
     /// Counts rows of a table (for backups, tests and the admin overview).
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
         debug_assert!(table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-        let row = self
-            .query_one(&self.db, &format!("SELECT COUNT(*) AS n FROM {table}"), [])
-            .await?;
-        Ok(row
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0))
+        let row = self.query_one(&self.db, &format!("SELECT COUNT(*) AS n FROM {table}"), []).await?;
+        Ok(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
     }
 
     pub async fn close(self) -> Result<(), StoreError> {

@@ -19,10 +19,7 @@ impl Page {
     pub const DEFAULT_SIZE: u64 = 20;
 
     pub fn new(number: Option<u64>, size: Option<u64>) -> Page {
-        Page {
-            number: number.unwrap_or(1).max(1),
-            size: size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, 200),
-        }
+        Page { number: number.unwrap_or(1).max(1), size: size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, 200) }
     }
 
     pub fn limit(&self) -> i64 {
@@ -89,21 +86,14 @@ fn validate_name(name: &str) -> Result<String, StoreError> {
         return Err(StoreError::invalid("请填写单位名称"));
     }
     if name.chars().count() > 60 {
-        return Err(StoreError::invalid(
-            "单位名称不能超过60个字，请缩短后再保存",
-        ));
+        return Err(StoreError::invalid("单位名称不能超过60个字，请缩短后再保存"));
     }
     Ok(name)
 }
 
 /// Adds a unit (the county root when the path has one segment). Checks that the parent exists,
 /// that the kind fits the parent's, and that the path is free.
-pub async fn create(
-    store: &Store,
-    tx: &Tx,
-    actor: &Actor,
-    unit: NewUnit,
-) -> Result<OrgUnit, StoreError> {
+pub async fn create(store: &Store, tx: &Tx, actor: &Actor, unit: NewUnit) -> Result<OrgUnit, StoreError> {
     let name = validate_name(&unit.name)?;
     if unit.kind.depth() != unit.path.depth() {
         return Err(StoreError::invalid(format!(
@@ -115,25 +105,18 @@ pub async fn create(
     }
     let parent = match unit.path.parent() {
         Some(pp) => {
-            let parent = find_in(store, tx, &pp).await?.ok_or_else(|| {
-                StoreError::invalid(format!("上级单位 {pp} 不存在，请先建立上级单位"))
-            })?;
+            let parent = find_in(store, tx, &pp)
+                .await?
+                .ok_or_else(|| StoreError::invalid(format!("上级单位 {pp} 不存在，请先建立上级单位")))?;
             if !parent.kind.child_kinds().contains(&unit.kind) {
-                return Err(StoreError::invalid(format!(
-                    "“{}”下不能设立“{}”类单位",
-                    parent.name,
-                    unit.kind.label()
-                )));
+                return Err(StoreError::invalid(format!("“{}”下不能设立“{}”类单位", parent.name, unit.kind.label())));
             }
             Some(pp.to_string())
         }
         None => None,
     };
     if find_in(store, tx, &unit.path).await?.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "编码 {} 已被使用，请换一个编码",
-            unit.path
-        )));
+        return Err(StoreError::Conflict(format!("编码 {} 已被使用，请换一个编码", unit.path)));
     }
     let t = now();
     let row = store
@@ -203,18 +186,10 @@ pub async fn update(
         .exec(
             tx,
             "UPDATE org_unit SET name = $1, sort = $2, note = $3, updated_at = $4 WHERE path = $5",
-            [
-                name.into(),
-                sort.into(),
-                text::clean(note).into(),
-                now().into(),
-                path.as_str().into(),
-            ],
+            [name.into(), sort.into(), text::clean(note).into(), now().into(), path.as_str().into()],
         )
         .await?;
-    let after = find_in(store, tx, path)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let after = find_in(store, tx, path).await?.ok_or(StoreError::NotFound)?;
     audit::append(
         store,
         tx,
@@ -239,11 +214,7 @@ pub(crate) async fn find_in<C: sea_orm::ConnectionTrait>(
     path: &OrgPath,
 ) -> Result<Option<OrgUnit>, StoreError> {
     store
-        .query_one(
-            conn,
-            &format!("SELECT {COLUMNS} FROM org_unit WHERE path = $1"),
-            [path.as_str().into()],
-        )
+        .query_one(conn, &format!("SELECT {COLUMNS} FROM org_unit WHERE path = $1"), [path.as_str().into()])
         .await?
         .map(|r| OrgUnit::from_row(&r))
         .transpose()
@@ -254,9 +225,7 @@ pub async fn get(store: &Store, scope: &Scope, path: &OrgPath) -> Result<OrgUnit
     if !scope.contains(path) {
         return Err(StoreError::NotFound);
     }
-    find_in(store, store.conn(), path)
-        .await?
-        .ok_or(StoreError::NotFound)
+    find_in(store, store.conn(), path).await?.ok_or(StoreError::NotFound)
 }
 
 /// Every unit in scope, in tree order (by path).
@@ -273,11 +242,7 @@ pub async fn list(store: &Store, scope: &Scope) -> Result<Vec<OrgUnit>, StoreErr
 }
 
 /// The direct children of a unit in scope, by sort order and path.
-pub async fn children(
-    store: &Store,
-    scope: &Scope,
-    path: &OrgPath,
-) -> Result<Vec<OrgUnit>, StoreError> {
+pub async fn children(store: &Store, scope: &Scope, path: &OrgPath) -> Result<Vec<OrgUnit>, StoreError> {
     if !scope.contains(path) {
         return Err(StoreError::NotFound);
     }
@@ -294,11 +259,7 @@ pub async fn children(
 /// The next free child segment under a unit: `01`, `02`, … for townships, `001`, … for villages.
 pub async fn next_child_segment(store: &Store, parent: &OrgPath) -> Result<String, StoreError> {
     let rows = store
-        .query_all(
-            store.conn(),
-            "SELECT path FROM org_unit WHERE parent_path = $1",
-            [parent.as_str().into()],
-        )
+        .query_all(store.conn(), "SELECT path FROM org_unit WHERE parent_path = $1", [parent.as_str().into()])
         .await?;
     let mut max = 0u32;
     for r in rows {
@@ -316,9 +277,7 @@ pub async fn root(store: &Store) -> Result<Option<OrgUnit>, StoreError> {
     store
         .query_one(
             store.conn(),
-            &format!(
-                "SELECT {COLUMNS} FROM org_unit WHERE parent_path IS NULL ORDER BY path LIMIT 1"
-            ),
+            &format!("SELECT {COLUMNS} FROM org_unit WHERE parent_path IS NULL ORDER BY path LIMIT 1"),
             [],
         )
         .await?

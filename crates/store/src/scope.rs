@@ -33,10 +33,7 @@ impl Scope {
     pub fn sql(&self, column: &str, first: usize) -> (String, [sea_orm::Value; 2]) {
         (
             format!("({column} = ${first} OR {column} LIKE ${})", first + 1),
-            [
-                self.root.as_str().into(),
-                self.root.descendants_pattern().into(),
-            ],
+            [self.root.as_str().into(), self.root.descendants_pattern().into()],
         )
     }
 }

@@ -45,12 +45,7 @@ async fn insert(store: &Store, user_id: Option<i64>, hours: i64) -> Result<Sessi
             [key(&token).into(), user_id.into(), csrf.clone().into(), t.into(), expires.into()],
         )
         .await?;
-    Ok(Session {
-        token,
-        user: None,
-        csrf_token: csrf,
-        expires_at: expires,
-    })
+    Ok(Session { token, user: None, csrf_token: csrf, expires_at: expires })
 }
 
 /// A new session without a user: the login form needs a CSRF token too.
@@ -83,29 +78,14 @@ pub async fn load(store: &Store, token: &str) -> Result<Option<Session>, StoreEr
         },
         None => None,
     };
-    Ok(Some(Session {
-        token: token.to_owned(),
-        user,
-        csrf_token: row.try_get("", "csrf_token")?,
-        expires_at,
-    }))
+    Ok(Some(Session { token: token.to_owned(), user, csrf_token: row.try_get("", "csrf_token")?, expires_at }))
 }
 
 /// Logs a user in: the old session (if any) is deleted and a new one, with a new token and a new
 /// CSRF token, takes its place.
-pub async fn login(
-    store: &Store,
-    old_token: Option<&str>,
-    user: User,
-) -> Result<Session, StoreError> {
+pub async fn login(store: &Store, old_token: Option<&str>, user: User) -> Result<Session, StoreError> {
     if let Some(old) = old_token {
-        store
-            .exec(
-                store.conn(),
-                "DELETE FROM user_session WHERE id = $1",
-                [key(old).into()],
-            )
-            .await?;
+        store.exec(store.conn(), "DELETE FROM user_session WHERE id = $1", [key(old).into()]).await?;
     }
     let mut s = insert(store, Some(user.id), USER_HOURS).await?;
     s.user = Some(user);
@@ -114,57 +94,30 @@ pub async fn login(
 
 /// Ends a session.
 pub async fn logout(store: &Store, token: &str) -> Result<(), StoreError> {
-    store
-        .exec(
-            store.conn(),
-            "DELETE FROM user_session WHERE id = $1",
-            [key(token).into()],
-        )
-        .await?;
+    store.exec(store.conn(), "DELETE FROM user_session WHERE id = $1", [key(token).into()]).await?;
     Ok(())
 }
 
 /// Stores a one-time message shown on the next page.
 pub async fn set_flash(store: &Store, token: &str, message: &str) -> Result<(), StoreError> {
     store
-        .exec(
-            store.conn(),
-            "UPDATE user_session SET flash = $1 WHERE id = $2",
-            [message.into(), key(token).into()],
-        )
+        .exec(store.conn(), "UPDATE user_session SET flash = $1 WHERE id = $2", [message.into(), key(token).into()])
         .await?;
     Ok(())
 }
 
 /// Takes the one-time message, if any.
 pub async fn take_flash(store: &Store, token: &str) -> Result<Option<String>, StoreError> {
-    let row = store
-        .query_one(
-            store.conn(),
-            "SELECT flash FROM user_session WHERE id = $1",
-            [key(token).into()],
-        )
-        .await?;
+    let row =
+        store.query_one(store.conn(), "SELECT flash FROM user_session WHERE id = $1", [key(token).into()]).await?;
     let flash: Option<String> = row.map(|r| r.try_get("", "flash")).transpose()?.flatten();
     if flash.is_some() {
-        store
-            .exec(
-                store.conn(),
-                "UPDATE user_session SET flash = NULL WHERE id = $1",
-                [key(token).into()],
-            )
-            .await?;
+        store.exec(store.conn(), "UPDATE user_session SET flash = NULL WHERE id = $1", [key(token).into()]).await?;
     }
     Ok(flash)
 }
 
 /// Deletes expired sessions; returns how many.
 pub async fn purge_expired(store: &Store) -> Result<u64, StoreError> {
-    store
-        .exec(
-            store.conn(),
-            "DELETE FROM user_session WHERE expires_at <= $1",
-            [now().into()],
-        )
-        .await
+    store.exec(store.conn(), "DELETE FROM user_session WHERE expires_at <= $1", [now().into()]).await
 }

@@ -33,27 +33,17 @@ fn unique_name() -> String {
 
 /// The engine the tests run on, for messages.
 pub fn engine() -> &'static str {
-    if std::env::var("SHUANGYONG_TEST_PG").is_ok_and(|v| !v.is_empty()) {
-        "postgres"
-    } else {
-        "sqlite"
-    }
+    if std::env::var("SHUANGYONG_TEST_PG").is_ok_and(|v| !v.is_empty()) { "postgres" } else { "sqlite" }
 }
 
 /// The URL of a new, empty database (not yet migrated).
 pub async fn empty_url() -> Result<(String, Option<PathBuf>), StoreError> {
     let name = unique_name();
-    match std::env::var("SHUANGYONG_TEST_PG")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
+    match std::env::var("SHUANGYONG_TEST_PG").ok().filter(|v| !v.is_empty()) {
         Some(server) => {
             let base = server_base(&server);
             let admin = Store::connect(&format!("{base}/postgres")).await?;
-            admin
-                .conn()
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
+            admin.conn().execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
             admin.close().await?;
             Ok((format!("{base}/{name}"), None))
         }
@@ -74,8 +64,6 @@ fn server_base(url: &str) -> String {
 /// A new database with the schema in place.
 pub async fn fresh() -> TestDb {
     let (url, file) = empty_url().await.expect("create a test database");
-    let store = Store::open(&url)
-        .await
-        .expect("open and migrate the test database");
+    let store = Store::open(&url).await.expect("open and migrate the test database");
     TestDb { store, url, file }
 }

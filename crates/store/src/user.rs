@@ -34,10 +34,7 @@ impl User {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.id),
-            name: format!("{}({})", self.display_name, self.username),
-        }
+        Actor { user_id: Some(self.id), name: format!("{}({})", self.display_name, self.username) }
     }
 
     fn from_row(r: &QueryResult) -> Result<User, StoreError> {
@@ -48,8 +45,7 @@ impl User {
             username: r.try_get("", "username")?,
             display_name: r.try_get("", "display_name")?,
             role: Role::from_code(&role).ok_or_else(|| anyhow::anyhow!("stored role {role}"))?,
-            org_path: OrgPath::parse(&path)
-                .map_err(|e| anyhow::anyhow!("stored path {path}: {e}"))?,
+            org_path: OrgPath::parse(&path).map_err(|e| anyhow::anyhow!("stored path {path}: {e}"))?,
             disabled: r.try_get("", "disabled")?,
             last_login_at: r.try_get("", "last_login_at")?,
         })
@@ -63,19 +59,14 @@ impl User {
     }
 }
 
-pub(crate) const COLUMNS: &str =
-    "id, username, display_name, role, org_path, disabled, last_login_at";
+pub(crate) const COLUMNS: &str = "id, username, display_name, role, org_path, disabled, last_login_at";
 
 /// Checks a user name: 3–32 characters of lower-case letters, digits, `.`, `_`, `-`.
 pub fn validate_username(raw: &str) -> Result<String, StoreError> {
     let u = raw.trim().to_lowercase();
-    let ok_chars = u
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    let ok_chars = u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
     if !(3..=32).contains(&u.chars().count()) || !ok_chars {
-        return Err(StoreError::invalid(
-            "用户名应为3至32位的小写字母、数字或 . _ -，例如 zhangsan 或 lanyi01",
-        ));
+        return Err(StoreError::invalid("用户名应为3至32位的小写字母、数字或 . _ -，例如 zhangsan 或 lanyi01"));
     }
     Ok(u)
 }
@@ -86,9 +77,7 @@ pub fn validate_password(p: &str) -> Result<(), StoreError> {
     let letters = p.chars().any(|c| c.is_alphabetic());
     let digits = p.chars().any(|c| c.is_ascii_digit());
     if !(long && letters && digits) || p.len() > 128 {
-        return Err(StoreError::invalid(
-            "密码至少8位，且须同时包含字母和数字，请重新设置",
-        ));
+        return Err(StoreError::invalid("密码至少8位，且须同时包含字母和数字，请重新设置"));
     }
     Ok(())
 }
@@ -109,11 +98,7 @@ pub async fn hash_password(password: String) -> Result<String, StoreError> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false)
     })
     .await
@@ -131,13 +116,7 @@ pub struct NewUser {
 
 /// Adds a user. Only an admin may, and only in their scope: the caller checks the role, the
 /// scope is checked here.
-pub async fn create(
-    store: &Store,
-    tx: &Tx,
-    actor: &Actor,
-    scope: &Scope,
-    new: NewUser,
-) -> Result<User, StoreError> {
+pub async fn create(store: &Store, tx: &Tx, actor: &Actor, scope: &Scope, new: NewUser) -> Result<User, StoreError> {
     let username = validate_username(&new.username)?;
     let display_name = text::clean(&new.display_name);
     if display_name.is_empty() || display_name.chars().count() > 30 {
@@ -145,30 +124,14 @@ pub async fn create(
     }
     validate_password(&new.password)?;
     if !scope.contains(&new.org_path) {
-        return Err(StoreError::invalid(
-            "所属单位不在您的管辖范围内，请选择您有权管理的单位",
-        ));
+        return Err(StoreError::invalid("所属单位不在您的管辖范围内，请选择您有权管理的单位"));
     }
-    if crate::org::find_in(store, tx, &new.org_path)
-        .await?
-        .is_none()
-    {
-        return Err(StoreError::invalid(format!(
-            "所属单位 {} 不存在，请先建立该单位",
-            new.org_path
-        )));
+    if crate::org::find_in(store, tx, &new.org_path).await?.is_none() {
+        return Err(StoreError::invalid(format!("所属单位 {} 不存在，请先建立该单位", new.org_path)));
     }
-    let exists = store
-        .query_one(
-            tx,
-            "SELECT id FROM app_user WHERE username = $1",
-            [username.clone().into()],
-        )
-        .await?;
+    let exists = store.query_one(tx, "SELECT id FROM app_user WHERE username = $1", [username.clone().into()]).await?;
     if exists.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "用户名 {username} 已被使用，请换一个"
-        )));
+        return Err(StoreError::Conflict(format!("用户名 {username} 已被使用，请换一个")));
     }
     let hash = hash_password(new.password).await?;
     let t = now();
@@ -203,12 +166,7 @@ pub async fn create(
             entity: "app_user",
             entity_id: user.id.to_string(),
             org_path: user.org_path.to_string(),
-            summary: format!(
-                "新增用户 {}（{}，{}）",
-                user.username,
-                user.display_name,
-                user.role.label()
-            ),
+            summary: format!("新增用户 {}（{}，{}）", user.username, user.display_name, user.role.label()),
             before: None,
             after: Some(user.snapshot()),
         },
@@ -223,11 +181,7 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<User, StoreErr
     let mut params = vec![Value::from(id)];
     params.extend(vals);
     let row = store
-        .query_one(
-            store.conn(),
-            &format!("SELECT {COLUMNS} FROM app_user WHERE id = $1 AND {cond}"),
-            params,
-        )
+        .query_one(store.conn(), &format!("SELECT {COLUMNS} FROM app_user WHERE id = $1 AND {cond}"), params)
         .await?
         .ok_or(StoreError::NotFound)?;
     User::from_row(&row)
@@ -236,22 +190,14 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<User, StoreErr
 /// A user by id regardless of scope: for sessions, which already belong to that user.
 pub(crate) async fn get_any(store: &Store, id: i64) -> Result<Option<User>, StoreError> {
     store
-        .query_one(
-            store.conn(),
-            &format!("SELECT {COLUMNS} FROM app_user WHERE id = $1"),
-            [id.into()],
-        )
+        .query_one(store.conn(), &format!("SELECT {COLUMNS} FROM app_user WHERE id = $1"), [id.into()])
         .await?
         .map(|r| User::from_row(&r))
         .transpose()
 }
 
 /// Users in scope, by unit and name, one page, with the total.
-pub async fn list(
-    store: &Store,
-    scope: &Scope,
-    page: Page,
-) -> Result<(Vec<User>, i64), StoreError> {
+pub async fn list(store: &Store, scope: &Scope, page: Page) -> Result<(Vec<User>, i64), StoreError> {
     let (cond, vals) = scope.sql("org_path", 1);
     let total: i64 = store
         .query_one(
@@ -273,10 +219,7 @@ pub async fn list(
             params,
         )
         .await?;
-    Ok((
-        rows.iter().map(User::from_row).collect::<Result<_, _>>()?,
-        total,
-    ))
+    Ok((rows.iter().map(User::from_row).collect::<Result<_, _>>()?, total))
 }
 
 /// Sets a new password for a user in scope and ends their sessions.
@@ -298,20 +241,8 @@ pub async fn reset_password(
             [hash.into(), now().into(), id.into()],
         )
         .await?;
-    store
-        .exec(
-            tx,
-            "DELETE FROM user_session WHERE user_id = $1",
-            [id.into()],
-        )
-        .await?;
-    store
-        .exec(
-            tx,
-            "DELETE FROM login_attempt WHERE username = $1",
-            [user.username.clone().into()],
-        )
-        .await?;
+    store.exec(tx, "DELETE FROM user_session WHERE user_id = $1", [id.into()]).await?;
+    store.exec(tx, "DELETE FROM login_attempt WHERE username = $1", [user.username.clone().into()]).await?;
     audit::append(
         store,
         tx,
@@ -341,9 +272,7 @@ pub async fn set_disabled(
 ) -> Result<User, StoreError> {
     let before = get(store, scope, id).await?;
     if actor.user_id == Some(id) && disabled {
-        return Err(StoreError::invalid(
-            "不能停用自己的账号，请由另一位管理员操作",
-        ));
+        return Err(StoreError::invalid("不能停用自己的账号，请由另一位管理员操作"));
     }
     store
         .exec(
@@ -353,13 +282,7 @@ pub async fn set_disabled(
         )
         .await?;
     if disabled {
-        store
-            .exec(
-                tx,
-                "DELETE FROM user_session WHERE user_id = $1",
-                [id.into()],
-            )
-            .await?;
+        store.exec(tx, "DELETE FROM user_session WHERE user_id = $1", [id.into()]).await?;
     }
     let mut after = before.clone();
     after.disabled = disabled;
@@ -372,11 +295,7 @@ pub async fn set_disabled(
             entity: "app_user",
             entity_id: id.to_string(),
             org_path: before.org_path.to_string(),
-            summary: format!(
-                "{}用户 {}",
-                if disabled { "停用" } else { "启用" },
-                before.username
-            ),
+            summary: format!("{}用户 {}", if disabled { "停用" } else { "启用" }, before.username),
             before: Some(before.snapshot()),
             after: Some(after.snapshot()),
         },
@@ -390,9 +309,7 @@ pub async fn set_disabled(
 pub enum LoginError {
     #[error("用户名或密码不正确，请重新输入（连续{MAX_FAILURES}次错误将暂时锁定）")]
     BadCredentials,
-    #[error(
-        "登录失败次数过多，该账号在此地址已被锁定，请{minutes}分钟后再试，或请系统管理员重置密码"
-    )]
+    #[error("登录失败次数过多，该账号在此地址已被锁定，请{minutes}分钟后再试，或请系统管理员重置密码")]
     Locked { minutes: i64 },
     #[error("该账号已停用，请联系系统管理员")]
     Disabled,
@@ -419,9 +336,7 @@ pub async fn authenticate(
         let locked_until: Option<DateTime<Utc>> = a.try_get("", "locked_until")?;
         if let Some(until) = locked_until.filter(|u| *u > t) {
             let minutes = ((until - t).num_seconds() + 59) / 60;
-            return Ok(Err(LoginError::Locked {
-                minutes: minutes.max(1),
-            }));
+            return Ok(Err(LoginError::Locked { minutes: minutes.max(1) }));
         }
     }
     let row = store
@@ -434,10 +349,7 @@ pub async fn authenticate(
     let (user, ok) = match &row {
         Some(r) => {
             let hash: String = r.try_get("", "password_hash")?;
-            (
-                Some(User::from_row(r)?),
-                verify_password(password.to_owned(), hash).await,
-            )
+            (Some(User::from_row(r)?), verify_password(password.to_owned(), hash).await)
         }
         // Without such a user, spend the same Argon2 work anyway, so timing tells nothing.
         None => {
@@ -452,19 +364,9 @@ pub async fn authenticate(
             }
             let tx = store.begin_write().await?;
             store
-                .exec(
-                    &tx,
-                    "DELETE FROM login_attempt WHERE username = $1 AND ip = $2",
-                    [username.into(), ip.into()],
-                )
+                .exec(&tx, "DELETE FROM login_attempt WHERE username = $1 AND ip = $2", [username.into(), ip.into()])
                 .await?;
-            store
-                .exec(
-                    &tx,
-                    "UPDATE app_user SET last_login_at = $1 WHERE id = $2",
-                    [t.into(), u.id.into()],
-                )
-                .await?;
+            store.exec(&tx, "UPDATE app_user SET last_login_at = $1 WHERE id = $2", [t.into(), u.id.into()]).await?;
             audit::append(
                 store,
                 &tx,
@@ -493,24 +395,16 @@ pub async fn authenticate(
                 )
                 .await?;
             if let Some(f) = failures
-                && f.try_get::<Option<DateTime<Utc>>>("", "locked_until")?
-                    .is_some()
+                && f.try_get::<Option<DateTime<Utc>>>("", "locked_until")?.is_some()
             {
-                return Ok(Err(LoginError::Locked {
-                    minutes: LOCK_MINUTES,
-                }));
+                return Ok(Err(LoginError::Locked { minutes: LOCK_MINUTES }));
             }
             Ok(Err(LoginError::BadCredentials))
         }
     }
 }
 
-async fn record_failure(
-    store: &Store,
-    username: &str,
-    ip: &str,
-    user: Option<&User>,
-) -> Result<(), StoreError> {
+async fn record_failure(store: &Store, username: &str, ip: &str, user: Option<&User>) -> Result<(), StoreError> {
     let t = now();
     let tx = store.begin_write().await?;
     let row = store
@@ -524,22 +418,12 @@ async fn record_failure(
         Some(r) => {
             let first: DateTime<Utc> = r.try_get("", "first_failure_at")?;
             let failures: i32 = r.try_get("", "failures")?;
-            if t - first > Duration::minutes(LOCK_MINUTES) {
-                (1, t)
-            } else {
-                (failures + 1, first)
-            }
+            if t - first > Duration::minutes(LOCK_MINUTES) { (1, t) } else { (failures + 1, first) }
         }
         None => (1, t),
     };
     let locked_until = (failures >= MAX_FAILURES).then(|| t + Duration::minutes(LOCK_MINUTES));
-    store
-        .exec(
-            &tx,
-            "DELETE FROM login_attempt WHERE username = $1 AND ip = $2",
-            [username.into(), ip.into()],
-        )
-        .await?;
+    store.exec(&tx, "DELETE FROM login_attempt WHERE username = $1 AND ip = $2", [username.into(), ip.into()]).await?;
     store
         .exec(
             &tx,
@@ -557,10 +441,7 @@ async fn record_failure(
                 entity: "app_user",
                 entity_id: u.id.to_string(),
                 org_path: u.org_path.to_string(),
-                summary: format!(
-                    "用户 {} 在 {ip} 连续{failures}次密码错误，锁定{LOCK_MINUTES}分钟",
-                    u.username
-                ),
+                summary: format!("用户 {} 在 {ip} 连续{failures}次密码错误，锁定{LOCK_MINUTES}分钟", u.username),
                 before: None,
                 after: None,
             },

@@ -22,20 +22,9 @@ async fn seed_tree(store: &Store) {
         ("140929/01/001", "团城村", OrgKind::Village),
         ("140929/02/001", "三井村", OrgKind::Village),
     ] {
-        org::create(
-            store,
-            &tx,
-            &a,
-            NewUnit {
-                path: path(p),
-                name: name.into(),
-                kind,
-                sort: 0,
-                note: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+        org::create(store, &tx, &a, NewUnit { path: path(p), name: name.into(), kind, sort: 0, note: String::new() })
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
 }
@@ -68,22 +57,12 @@ async fn migrations_run_on_an_empty_database_and_are_idempotent() {
     assert_eq!(store.migrate().await.unwrap(), 1);
     assert_eq!(store.migrate().await.unwrap(), 0);
     assert_eq!(store.schema_version().await.unwrap(), 1);
-    for table in [
-        "org_unit",
-        "app_user",
-        "user_session",
-        "login_attempt",
-        "audit_log",
-    ] {
+    for table in ["org_unit", "app_user", "user_session", "login_attempt", "audit_log"] {
         assert_eq!(store.count(table).await.unwrap(), 0, "{table}");
     }
     if let Some(f) = file {
         assert_eq!(store.backend(), Backend::Sqlite);
-        let mode = store
-            .query_one(store.conn(), "PRAGMA journal_mode", [])
-            .await
-            .unwrap()
-            .unwrap();
+        let mode = store.query_one(store.conn(), "PRAGMA journal_mode", []).await.unwrap().unwrap();
         assert_eq!(mode.try_get_by_index::<String>(0).unwrap(), "wal");
         let _ = std::fs::remove_file(f);
     }
@@ -112,19 +91,9 @@ async fn a_change_and_its_audit_entry_commit_or_roll_back_together() {
         .unwrap();
         // Dropped without commit.
     }
-    assert_eq!(
-        audit::count(&db.store, db.store.conn()).await.unwrap(),
-        before
-    );
-    assert!(
-        org::get(&db.store, &Scope::new(path("140929")), &path("140929/03"))
-            .await
-            .is_err()
-    );
-    assert!(matches!(
-        audit::verify(&db.store).await.unwrap(),
-        Verdict::Intact { .. }
-    ));
+    assert_eq!(audit::count(&db.store, db.store.conn()).await.unwrap(), before);
+    assert!(org::get(&db.store, &Scope::new(path("140929")), &path("140929/03")).await.is_err());
+    assert!(matches!(audit::verify(&db.store).await.unwrap(), Verdict::Intact { .. }));
 }
 
 #[tokio::test]
@@ -154,11 +123,7 @@ async fn org_tree_rules() {
         &tx,
         &a,
         NewUnit {
-            path: path("140929/01"),
-            name: "重复".into(),
-            kind: OrgKind::Township,
-            sort: 0,
-            note: String::new(),
+            path: path("140929/01"), name: "重复".into(), kind: OrgKind::Township, sort: 0, note: String::new()
         },
     )
     .await
@@ -181,24 +146,11 @@ async fn org_tree_rules() {
     assert!(e.to_string().contains("编码应为2级"), "{e}");
     drop(tx);
     let town = Scope::new(path("140929/01"));
-    let seen: Vec<String> = org::list(s, &town)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|u| u.path.to_string())
-        .collect();
+    let seen: Vec<String> = org::list(s, &town).await.unwrap().into_iter().map(|u| u.path.to_string()).collect();
     assert_eq!(seen, ["140929/01", "140929/01/001"]);
     assert!(org::get(s, &town, &path("140929/02")).await.is_err());
-    assert_eq!(
-        org::next_child_segment(s, &path("140929")).await.unwrap(),
-        "03"
-    );
-    assert_eq!(
-        org::next_child_segment(s, &path("140929/01"))
-            .await
-            .unwrap(),
-        "002"
-    );
+    assert_eq!(org::next_child_segment(s, &path("140929")).await.unwrap(), "03");
+    assert_eq!(org::next_child_segment(s, &path("140929/01")).await.unwrap(), "002");
 }
 
 #[tokio::test]
@@ -251,52 +203,27 @@ async fn login_throttling_locks_the_account_and_address_pair() {
     let s = &db.store;
     add_user(s, "lanyi", Role::TownshipClerk, "140929/01").await;
     assert_eq!(
-        user::authenticate(s, "lanyi", "wrong", "10.0.0.1")
-            .await
-            .unwrap()
-            .unwrap_err(),
+        user::authenticate(s, "lanyi", "wrong", "10.0.0.1").await.unwrap().unwrap_err(),
         LoginError::BadCredentials
     );
-    assert!(
-        user::authenticate(s, "LANYI", "Passw0rd-test", "10.0.0.1")
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(user::authenticate(s, "LANYI", "Passw0rd-test", "10.0.0.1").await.unwrap().is_ok());
     for i in 1..user::MAX_FAILURES {
-        let r = user::authenticate(s, "lanyi", "wrong", "10.0.0.1")
-            .await
-            .unwrap();
+        let r = user::authenticate(s, "lanyi", "wrong", "10.0.0.1").await.unwrap();
         assert_eq!(r.unwrap_err(), LoginError::BadCredentials, "failure {i}");
     }
-    let r = user::authenticate(s, "lanyi", "wrong", "10.0.0.1")
-        .await
-        .unwrap();
+    let r = user::authenticate(s, "lanyi", "wrong", "10.0.0.1").await.unwrap();
     assert!(matches!(r, Err(LoginError::Locked { .. })), "{r:?}");
     // Locked even with the right password, from that address only.
-    let r = user::authenticate(s, "lanyi", "Passw0rd-test", "10.0.0.1")
-        .await
-        .unwrap();
+    let r = user::authenticate(s, "lanyi", "Passw0rd-test", "10.0.0.1").await.unwrap();
     let e = r.unwrap_err();
     assert!(e.to_string().contains("分钟后再试"), "{e}");
-    assert!(
-        user::authenticate(s, "lanyi", "Passw0rd-test", "10.0.0.2")
-            .await
-            .unwrap()
-            .is_ok()
-    );
+    assert!(user::authenticate(s, "lanyi", "Passw0rd-test", "10.0.0.2").await.unwrap().is_ok());
     // Unknown users fail like wrong passwords.
     assert_eq!(
-        user::authenticate(s, "nobody", "x", "10.0.0.1")
-            .await
-            .unwrap()
-            .unwrap_err(),
+        user::authenticate(s, "nobody", "x", "10.0.0.1").await.unwrap().unwrap_err(),
         LoginError::BadCredentials
     );
-    assert!(matches!(
-        audit::verify(s).await.unwrap(),
-        Verdict::Intact { .. }
-    ));
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
 }
 
 #[tokio::test]
@@ -306,32 +233,13 @@ async fn disabled_users_cannot_log_in_and_lose_their_sessions() {
     let s = &db.store;
     let u = add_user(s, "lanyi", Role::TownshipClerk, "140929/01").await;
     let sess = session::login(s, None, u.clone()).await.unwrap();
-    assert!(
-        session::load(s, &sess.token)
-            .await
-            .unwrap()
-            .unwrap()
-            .user
-            .is_some()
-    );
+    assert!(session::load(s, &sess.token).await.unwrap().unwrap().user.is_some());
     let tx = s.begin_write().await.unwrap();
-    user::set_disabled(
-        s,
-        &tx,
-        &Actor::system("test"),
-        &Scope::new(path("140929")),
-        u.id,
-        true,
-    )
-    .await
-    .unwrap();
+    user::set_disabled(s, &tx, &Actor::system("test"), &Scope::new(path("140929")), u.id, true).await.unwrap();
     tx.commit().await.unwrap();
     assert!(session::load(s, &sess.token).await.unwrap().is_none());
     assert_eq!(
-        user::authenticate(s, "lanyi", "Passw0rd-test", "1.1.1.1")
-            .await
-            .unwrap()
-            .unwrap_err(),
+        user::authenticate(s, "lanyi", "Passw0rd-test", "1.1.1.1").await.unwrap().unwrap_err(),
         LoginError::Disabled
     );
 }
@@ -343,38 +251,16 @@ async fn login_replaces_the_session_and_stores_only_a_hash() {
     let s = &db.store;
     let u = add_user(s, "lanyi", Role::TownshipClerk, "140929/01").await;
     let anon = session::create_anonymous(s).await.unwrap();
-    assert!(
-        session::load(s, &anon.token)
-            .await
-            .unwrap()
-            .unwrap()
-            .user
-            .is_none()
-    );
+    assert!(session::load(s, &anon.token).await.unwrap().unwrap().user.is_none());
     let logged = session::login(s, Some(&anon.token), u).await.unwrap();
     assert_ne!(logged.token, anon.token);
     assert_ne!(logged.csrf_token, anon.csrf_token);
-    assert!(
-        session::load(s, &anon.token).await.unwrap().is_none(),
-        "the old token is dead"
-    );
-    let stored = s
-        .query_one(s.conn(), "SELECT id FROM user_session", [])
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(session::load(s, &anon.token).await.unwrap().is_none(), "the old token is dead");
+    let stored = s.query_one(s.conn(), "SELECT id FROM user_session", []).await.unwrap().unwrap();
     let id: String = stored.try_get("", "id").unwrap();
     assert_ne!(id, logged.token);
-    session::set_flash(s, &logged.token, "已保存")
-        .await
-        .unwrap();
-    assert_eq!(
-        session::take_flash(s, &logged.token)
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("已保存")
-    );
+    session::set_flash(s, &logged.token, "已保存").await.unwrap();
+    assert_eq!(session::take_flash(s, &logged.token).await.unwrap().as_deref(), Some("已保存"));
     assert_eq!(session::take_flash(s, &logged.token).await.unwrap(), None);
     session::logout(s, &logged.token).await.unwrap();
     assert!(session::load(s, &logged.token).await.unwrap().is_none());
@@ -385,9 +271,7 @@ async fn login_replaces_the_session_and_stores_only_a_hash() {
 async fn tamper(db: &TestDb, sql: &str) {
     let s = &db.store;
     let drop_guard = match s.backend() {
-        Backend::Sqlite => {
-            "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;"
-        }
+        Backend::Sqlite => "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;",
         Backend::Postgres => "DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;",
     };
     s.conn().execute_unprepared(drop_guard).await.unwrap();
@@ -424,89 +308,41 @@ async fn chain_of(n: usize) -> TestDb {
 async fn the_audit_log_refuses_updates_and_deletes() {
     let db = chain_of(3).await;
     let s = &db.store;
-    assert!(
-        s.conn()
-            .execute_unprepared("UPDATE audit_log SET summary = 'x' WHERE seq = 2")
-            .await
-            .is_err()
-    );
-    assert!(
-        s.conn()
-            .execute_unprepared("DELETE FROM audit_log WHERE seq = 2")
-            .await
-            .is_err()
-    );
-    assert_eq!(
-        audit::verify(s).await.unwrap(),
-        Verdict::Intact { entries: 3 }
-    );
+    assert!(s.conn().execute_unprepared("UPDATE audit_log SET summary = 'x' WHERE seq = 2").await.is_err());
+    assert!(s.conn().execute_unprepared("DELETE FROM audit_log WHERE seq = 2").await.is_err());
+    assert_eq!(audit::verify(s).await.unwrap(), Verdict::Intact { entries: 3 });
 }
 
 #[tokio::test]
 async fn verify_names_the_first_altered_entry() {
     let db = chain_of(6).await;
-    tamper(
-        &db,
-        "UPDATE audit_log SET after_json = '{\"n\":99}' WHERE seq = 4",
-    )
-    .await;
+    tamper(&db, "UPDATE audit_log SET after_json = '{\"n\":99}' WHERE seq = 4").await;
     tamper(&db, "UPDATE audit_log SET summary = 'later' WHERE seq = 5").await;
-    assert_eq!(
-        audit::verify(&db.store).await.unwrap(),
-        Verdict::Broken {
-            seq: 4,
-            problem: Problem::Altered
-        }
-    );
+    assert_eq!(audit::verify(&db.store).await.unwrap(), Verdict::Broken { seq: 4, problem: Problem::Altered });
 }
 
 #[tokio::test]
 async fn verify_catches_an_alteration_whose_hash_was_recomputed() {
     let db = chain_of(5).await;
     let s = &db.store;
-    let rows = s
-        .query_all(s.conn(), "SELECT seq FROM audit_log ORDER BY seq", [])
-        .await
-        .unwrap();
+    let rows = s.query_all(s.conn(), "SELECT seq FROM audit_log ORDER BY seq", []).await.unwrap();
     assert_eq!(rows.len(), 5);
     // Rewrite entry 3 and give it a correct hash of its new content.
     let mut e = audit::get(s, &Scope::new(path("140929")), 3).await.unwrap();
     e.summary = "改过的".into();
     let h = e.compute_hash();
-    tamper(
-        &db,
-        &format!("UPDATE audit_log SET summary = '改过的', hash = '{h}' WHERE seq = 3"),
-    )
-    .await;
-    assert_eq!(
-        audit::verify(s).await.unwrap(),
-        Verdict::Broken {
-            seq: 3,
-            problem: Problem::Altered
-        }
-    );
+    tamper(&db, &format!("UPDATE audit_log SET summary = '改过的', hash = '{h}' WHERE seq = 3")).await;
+    assert_eq!(audit::verify(s).await.unwrap(), Verdict::Broken { seq: 3, problem: Problem::Altered });
 }
 
 #[tokio::test]
 async fn verify_names_a_deleted_entry_in_the_middle_and_at_the_end() {
     let db = chain_of(5).await;
     tamper(&db, "DELETE FROM audit_log WHERE seq = 2").await;
-    assert_eq!(
-        audit::verify(&db.store).await.unwrap(),
-        Verdict::Broken {
-            seq: 2,
-            problem: Problem::Missing
-        }
-    );
+    assert_eq!(audit::verify(&db.store).await.unwrap(), Verdict::Broken { seq: 2, problem: Problem::Missing });
     let db = chain_of(5).await;
     tamper(&db, "DELETE FROM audit_log WHERE seq = 5").await;
-    assert_eq!(
-        audit::verify(&db.store).await.unwrap(),
-        Verdict::Broken {
-            seq: 5,
-            problem: Problem::Missing
-        }
-    );
+    assert_eq!(audit::verify(&db.store).await.unwrap(), Verdict::Broken { seq: 5, problem: Problem::Missing });
 }
 
 #[tokio::test]
@@ -528,13 +364,7 @@ async fn verify_names_inserted_entries() {
         ),
     )
     .await;
-    assert_eq!(
-        audit::verify(s).await.unwrap(),
-        Verdict::Broken {
-            seq: 4,
-            problem: Problem::Inserted
-        }
-    );
+    assert_eq!(audit::verify(s).await.unwrap(), Verdict::Broken { seq: 4, problem: Problem::Inserted });
 
     // Slipped into the middle: later entries renumbered, a forged entry 3 linked to entry 2.
     let db = chain_of(4).await;
@@ -546,11 +376,7 @@ async fn verify_names_inserted_entries() {
     e.hash = e.compute_hash();
     // Renumber from the top down so the primary key never collides.
     for seq in [4, 3] {
-        tamper(
-            &db,
-            &format!("UPDATE audit_log SET seq = {} WHERE seq = {seq}", seq + 1),
-        )
-        .await;
+        tamper(&db, &format!("UPDATE audit_log SET seq = {} WHERE seq = {seq}", seq + 1)).await;
     }
     tamper(
         &db,
@@ -561,13 +387,7 @@ async fn verify_names_inserted_entries() {
         ),
     )
     .await;
-    assert_eq!(
-        audit::verify(s).await.unwrap(),
-        Verdict::Broken {
-            seq: 3,
-            problem: Problem::Inserted
-        }
-    );
+    assert_eq!(audit::verify(s).await.unwrap(), Verdict::Broken { seq: 3, problem: Problem::Inserted });
 }
 
 #[tokio::test]
@@ -602,10 +422,7 @@ async fn concurrent_writers_keep_the_chain_gapless() {
     for t in tasks {
         t.await.unwrap();
     }
-    assert_eq!(
-        audit::verify(&db.store).await.unwrap(),
-        Verdict::Intact { entries: 80 }
-    );
+    assert_eq!(audit::verify(&db.store).await.unwrap(), Verdict::Intact { entries: 80 });
 }
 
 #[tokio::test]
@@ -616,46 +433,24 @@ async fn audit_list_filters_and_respects_scope() {
     add_user(s, "lanyi", Role::TownshipClerk, "140929/01").await;
     add_user(s, "sanjing", Role::TownshipClerk, "140929/02").await;
     let all = Scope::new(path("140929"));
-    let (_, total) = audit::list(s, &all, &Default::default(), Default::default())
-        .await
-        .unwrap();
+    let (_, total) = audit::list(s, &all, &Default::default(), Default::default()).await.unwrap();
     assert_eq!(total, 7);
-    let f = audit::Filter {
-        entity: Some("app_user".into()),
-        ..Default::default()
-    };
+    let f = audit::Filter { entity: Some("app_user".into()), ..Default::default() };
     let (rows, total) = audit::list(s, &all, &f, Default::default()).await.unwrap();
     assert_eq!(total, 2);
     assert!(rows[0].seq > rows[1].seq, "newest first");
-    let (rows, total) = audit::list(
-        s,
-        &Scope::new(path("140929/02")),
-        &Default::default(),
-        Default::default(),
-    )
-    .await
-    .unwrap();
+    let (rows, total) =
+        audit::list(s, &Scope::new(path("140929/02")), &Default::default(), Default::default()).await.unwrap();
     assert_eq!(total, 3, "三井镇, 三井村 and its user: {rows:?}");
-    let f = audit::Filter {
-        text: Some("lanyi".into()),
-        ..Default::default()
-    };
-    assert_eq!(
-        audit::list(s, &all, &f, Default::default())
-            .await
-            .unwrap()
-            .1,
-        1
-    );
+    let f = audit::Filter { text: Some("lanyi".into()), ..Default::default() };
+    assert_eq!(audit::list(s, &all, &f, Default::default()).await.unwrap().1, 1);
 }
 
 #[tokio::test]
 async fn backup_and_restore_round_trip() {
     if testing::engine() != "sqlite" {
         let db = testing::fresh().await;
-        let e = shuangyong_store::backup::backup(&db.store, std::path::Path::new("/tmp/x.db"))
-            .await
-            .unwrap_err();
+        let e = shuangyong_store::backup::backup(&db.store, std::path::Path::new("/tmp/x.db")).await.unwrap_err();
         assert!(e.to_string().contains("pg_dump"));
         return;
     }
@@ -664,40 +459,21 @@ async fn backup_and_restore_round_trip() {
     add_user(&db.store, "lanyi", Role::TownshipClerk, "140929/01").await;
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("backup.db");
-    shuangyong_store::backup::backup(&db.store, &copy)
-        .await
-        .unwrap();
+    shuangyong_store::backup::backup(&db.store, &copy).await.unwrap();
     // A second backup to the same file is refused.
-    assert!(
-        shuangyong_store::backup::backup(&db.store, &copy)
-            .await
-            .is_err()
-    );
+    assert!(shuangyong_store::backup::backup(&db.store, &copy).await.is_err());
     let target = dir.path().join("restored.db");
     let url = format!("sqlite://{}", target.display());
-    let verdict = shuangyong_store::backup::restore(&copy, &url)
-        .await
-        .unwrap();
+    let verdict = shuangyong_store::backup::restore(&copy, &url).await.unwrap();
     assert!(matches!(verdict, Verdict::Intact { .. }));
     let restored = Store::open(&url).await.unwrap();
     for table in ["org_unit", "app_user", "audit_log"] {
-        assert_eq!(
-            restored.count(table).await.unwrap(),
-            db.store.count(table).await.unwrap(),
-            "{table}"
-        );
+        assert_eq!(restored.count(table).await.unwrap(), db.store.count(table).await.unwrap(), "{table}");
     }
-    assert_eq!(
-        audit::verify(&restored).await.unwrap(),
-        audit::verify(&db.store).await.unwrap()
-    );
+    assert_eq!(audit::verify(&restored).await.unwrap(), audit::verify(&db.store).await.unwrap());
     // Not a backup: refused, nothing changed.
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a database").unwrap();
-    assert!(
-        shuangyong_store::backup::restore(&junk, &url)
-            .await
-            .is_err()
-    );
+    assert!(shuangyong_store::backup::restore(&junk, &url).await.is_err());
     assert_eq!(restored.count("app_user").await.unwrap(), 1);
 }

@@ -49,11 +49,7 @@ impl Auth {
 
     /// Refuses unless `allowed`.
     pub fn require(&self, allowed: bool) -> Result<(), AppError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        if allowed { Ok(()) } else { Err(AppError::Forbidden) }
     }
 }
 
@@ -74,10 +70,7 @@ pub struct ApiAuth(pub Auth);
 impl<S: Send + Sync> FromRequestParts<S> for ApiAuth {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        Auth::from_request_parts(parts, s)
-            .await
-            .map(ApiAuth)
-            .map_err(ApiError)
+        Auth::from_request_parts(parts, s).await.map(ApiAuth).map_err(ApiError)
     }
 }
 
@@ -94,16 +87,10 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The Set-Cookie value for a session token (empty token: delete the cookie).
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    let max_age = if token.is_empty() {
-        "; Max-Age=0".to_owned()
-    } else {
-        String::new()
-    };
+    let max_age = if token.is_empty() { "; Max-Age=0".to_owned() } else { String::new() };
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}{max_age}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("sy_session=; Max-Age=0"))
+    HeaderValue::from_str(&format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}{max_age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("sy_session=; Max-Age=0"))
 }
 
 fn is_api(path: &str) -> bool {
@@ -111,11 +98,7 @@ fn is_api(path: &str) -> bool {
 }
 
 fn reject(path: &str, e: AppError) -> Response {
-    if is_api(path) {
-        ApiError(e).into_response()
-    } else {
-        e.into_response()
-    }
+    if is_api(path) { ApiError(e).into_response() } else { e.into_response() }
 }
 
 /// Whether the request comes from our own pages: `Sec-Fetch-Site` (sent by every current browser)
@@ -127,10 +110,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
         return false;
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
         return origin != "null" && origin_host == host;
     }
@@ -188,11 +168,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
-            .or_else(|| {
-                req.uri()
-                    .query()
-                    .and_then(|q| form_field(q.as_bytes(), "_csrf"))
-            });
+            .or_else(|| req.uri().query().and_then(|q| form_field(q.as_bytes(), "_csrf")));
         let is_form = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -217,10 +193,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if stale_cookie && !h.contains_key(header::SET_COOKIE) {
-        h.insert(
-            header::SET_COOKIE,
-            session_cookie("", state.config.cookie_secure),
-        );
+        h.insert(header::SET_COOKIE, session_cookie("", state.config.cookie_secure));
     }
     security_headers(h, &path);
     res
@@ -228,11 +201,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
 fn security_headers(h: &mut HeaderMap, path: &str) {
     // Swagger UI styles itself inline; no page of ours does, and no page runs inline script.
-    let style = if path.starts_with("/api/docs") {
-        "'self' 'unsafe-inline'"
-    } else {
-        "'self'"
-    };
+    let style = if path.starts_with("/api/docs") { "'self' 'unsafe-inline'" } else { "'self'" };
     let csp = format!(
         "default-src 'self'; script-src 'self'; style-src {style}; img-src 'self' data:; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -240,23 +209,11 @@ fn security_headers(h: &mut HeaderMap, path: &str) {
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if !path.starts_with("/assets/") && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

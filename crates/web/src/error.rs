@@ -24,10 +24,7 @@ pub enum AppError {
     #[error("页面已过期或来源不明（安全校验未通过），请刷新页面后重新提交")]
     Csrf,
     #[error("{message}")]
-    Invalid {
-        message: String,
-        fields: FieldErrors,
-    },
+    Invalid { message: String, fields: FieldErrors },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -38,10 +35,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            message: message.into(),
-            fields: FieldErrors::new(),
-        }
+        AppError::Invalid { message: message.into(), fields: FieldErrors::new() }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -120,17 +114,9 @@ impl IntoResponse for AppError {
             return Redirect::to("/login").into_response();
         }
         let message = self.to_string();
-        let page = ErrorPage {
-            status: self.status().as_u16(),
-            message: &message,
-        };
+        let page = ErrorPage { status: self.status().as_u16(), message: &message };
         match page.render() {
-            Ok(html) => (
-                self.status(),
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                html,
-            )
-                .into_response(),
+            Ok(html) => (self.status(), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
             Err(_) => (self.status(), message).into_response(),
         }
     }
@@ -166,19 +152,10 @@ impl IntoResponse for ApiError {
         let e = self.0;
         e.log();
         let fields = match &e {
-            AppError::Invalid { fields, .. } => fields
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
+            AppError::Invalid { fields, .. } => fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
             _ => BTreeMap::new(),
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: e.code().to_owned(),
-                message: e.to_string(),
-                fields,
-            },
-        };
+        let body = ErrorBody { error: ErrorDetail { code: e.code().to_owned(), message: e.to_string(), fields } };
         (e.status(), axum::Json(body)).into_response()
     }
 }

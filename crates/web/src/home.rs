@@ -39,11 +39,7 @@ async fn show(State(state): State<AppState>, auth: Auth) -> Result<HomePage, App
         .filter(|(_, n)| *n > 0)
         .collect();
     let users = if auth.user.role.is_admin() {
-        Some(
-            user::list(&state.store, &scope, Page::new(None, Some(1)))
-                .await?
-                .1,
-        )
+        Some(user::list(&state.store, &scope, Page::new(None, Some(1))).await?.1)
     } else {
         None
     };
@@ -51,22 +47,9 @@ async fn show(State(state): State<AppState>, auth: Auth) -> Result<HomePage, App
     let (filter, recent_title) = if auth.user.role.may_read_audit() {
         (Filter::default(), "最近的操作记录")
     } else {
-        (
-            Filter {
-                actor_id: Some(auth.user.id),
-                ..Default::default()
-            },
-            "我最近的操作",
-        )
+        (Filter { actor_id: Some(auth.user.id), ..Default::default() }, "我最近的操作")
     };
     let (recent, _) = audit::list(&state.store, &scope, &filter, Page::new(None, Some(8))).await?;
     let layout = Layout::new(&state, &auth.ctx, "home", &[], "工作台").await?;
-    Ok(HomePage {
-        layout,
-        scope_path: scope.root().to_string(),
-        unit_counts,
-        users,
-        recent,
-        recent_title,
-    })
+    Ok(HomePage { layout, scope_path: scope.root().to_string(), unit_counts, users, recent, recent_title })
 }

@@ -18,11 +18,8 @@ pub struct MenuItem {
 }
 
 /// The areas of work and who sees them in the menu.
-const AREAS: &[(&str, &str, &str)] = &[
-    ("home", "工作台", "/"),
-    ("org", "组织体系", "/org"),
-    ("admin", "系统管理", "/admin"),
-];
+const AREAS: &[(&str, &str, &str)] =
+    &[("home", "工作台", "/"), ("org", "组织体系", "/org"), ("admin", "系统管理", "/admin")];
 
 fn area_visible(area: &str, role: Role) -> bool {
     match area {
@@ -68,44 +65,20 @@ impl Layout {
                 let menu = AREAS
                     .iter()
                     .filter(|(key, _, _)| area_visible(key, u.role))
-                    .map(|(key, label, href)| MenuItem {
-                        label,
-                        href,
-                        active: *key == area,
-                    })
+                    .map(|(key, label, href)| MenuItem { label, href, active: *key == area })
                     .collect();
-                let unit = org::get(&state.store, &u.scope(), &u.org_path)
-                    .await
-                    .map(|u| u.name)
-                    .unwrap_or_default();
+                let unit = org::get(&state.store, &u.scope(), &u.org_path).await.map(|u| u.name).unwrap_or_default();
                 (menu, unit)
             }
             None => (Vec::new(), String::new()),
         };
         let mut crumbs: Vec<Crumb> = Vec::new();
         if ctx.user.is_some() && area != "home" {
-            crumbs.push(Crumb {
-                label: "工作台".into(),
-                href: Some("/".into()),
-            });
+            crumbs.push(Crumb { label: "工作台".into(), href: Some("/".into()) });
         }
-        crumbs.extend(trail.iter().map(|(l, h)| Crumb {
-            label: (*l).to_owned(),
-            href: Some((*h).to_owned()),
-        }));
-        crumbs.push(Crumb {
-            label: title.clone(),
-            href: None,
-        });
-        Ok(Layout {
-            title,
-            user: ctx.user.clone(),
-            unit_name,
-            csrf: ctx.csrf.clone(),
-            flash,
-            menu,
-            crumbs,
-        })
+        crumbs.extend(trail.iter().map(|(l, h)| Crumb { label: (*l).to_owned(), href: Some((*h).to_owned()) }));
+        crumbs.push(Crumb { label: title.clone(), href: None });
+        Ok(Layout { title, user: ctx.user.clone(), unit_name, csrf: ctx.csrf.clone(), flash, menu, crumbs })
     }
 }
 
@@ -146,10 +119,6 @@ pub async fn flash(state: &AppState, ctx: &Ctx, message: &str) -> Result<(), App
 
 /// A query string from pairs, leaving out empty values.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
-    let kept: Vec<(&str, &str)> = pairs
-        .iter()
-        .copied()
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
+    let kept: Vec<(&str, &str)> = pairs.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }

@@ -35,10 +35,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> Self {
-        AppState {
-            store,
-            config: Arc::new(config),
-        }
+        AppState { store, config: Arc::new(config) }
     }
 }
 
@@ -52,10 +49,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ctx::middleware,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
         .route("/assets/{*file}", get(asset))
         .with_state(state)
 }
@@ -108,12 +102,9 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
             }
         }
     });
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 
@@ -123,8 +114,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

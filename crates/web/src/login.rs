@@ -17,9 +17,7 @@ use crate::error::AppError;
 use crate::layout::Layout;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(show).post(submit))
-        .route("/logout", post(logout))
+    Router::new().route("/login", get(show).post(submit)).route("/logout", post(logout))
 }
 
 #[derive(Template, WebTemplate)]
@@ -43,12 +41,7 @@ async fn show(State(state): State<AppState>, mut ctx: Ctx) -> Result<Response, A
         ctx.csrf = s.csrf_token;
     }
     let layout = Layout::new(&state, &ctx, "login", &[], "登录").await?;
-    let mut res = LoginPage {
-        layout,
-        username: String::new(),
-        error: None,
-    }
-    .into_response();
+    let mut res = LoginPage { layout, username: String::new(), error: None }.into_response();
     if let Some(c) = cookie {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }
@@ -64,11 +57,7 @@ struct LoginForm {
 }
 
 /// Checks the password; on success replaces the session (new token) and goes to the workbench.
-async fn submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
+async fn submit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
     let outcome = if form.username.trim().is_empty() || form.password.is_empty() {
         Err(LoginError::BadCredentials)
     } else {
@@ -78,10 +67,7 @@ async fn submit(
         Ok(u) => {
             let s = session::login(&state.store, ctx.token.as_deref(), u).await?;
             let mut res = Redirect::to("/").into_response();
-            res.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie(&s.token, state.config.cookie_secure),
-            );
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&s.token, state.config.cookie_secure));
             Ok(res)
         }
         Err(e) => {
@@ -95,15 +81,7 @@ async fn submit(
                 e.to_string()
             };
             let layout = Layout::new(&state, &ctx, "login", &[], "登录").await?;
-            Ok((
-                status,
-                LoginPage {
-                    layout,
-                    username: form.username,
-                    error: Some(error),
-                },
-            )
-                .into_response())
+            Ok((status, LoginPage { layout, username: form.username, error: Some(error) }).into_response())
         }
     }
 }
@@ -113,9 +91,6 @@ async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
         session::logout(&state.store, t).await?;
     }
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie("", state.config.cookie_secure),
-    );
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.cookie_secure));
     Ok(res)
 }

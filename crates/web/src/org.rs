@@ -35,11 +35,7 @@ struct TreePage {
 async fn tree(State(state): State<AppState>, auth: Auth) -> Result<TreePage, AppError> {
     let units = org::list(&state.store, &auth.scope()).await?;
     let layout = Layout::new(&state, &auth.ctx, "org", &[], "组织机构").await?;
-    Ok(TreePage {
-        layout,
-        units,
-        may_edit: auth.user.role.is_admin(),
-    })
+    Ok(TreePage { layout, units, may_edit: auth.user.role.is_admin() })
 }
 
 fn parse_path(raw: &str) -> Result<OrgPath, AppError> {
@@ -103,34 +99,14 @@ async fn unit_page(
     };
     let children = org::children(&state.store, &scope, path).await?;
     let (edit, edit_errors) = edit.unwrap_or_else(|| {
-        (
-            UnitForm {
-                name: unit.name.clone(),
-                sort: unit.sort.to_string(),
-                note: unit.note.clone(),
-            },
-            FieldErrors::new(),
-        )
+        (UnitForm { name: unit.name.clone(), sort: unit.sort.to_string(), note: unit.note.clone() }, FieldErrors::new())
     });
     let next_segment = org::next_child_segment(&state.store, path).await?;
-    let child_kinds: Vec<(&str, &str)> = unit
-        .kind
-        .child_kinds()
-        .iter()
-        .map(|k| (k.code(), k.label()))
-        .collect();
+    let child_kinds: Vec<(&str, &str)> = unit.kind.child_kinds().iter().map(|k| (k.code(), k.label())).collect();
     let (new, new_errors) = new.unwrap_or_else(|| {
-        let kind = child_kinds
-            .first()
-            .map(|k| k.0.to_owned())
-            .unwrap_or_default();
+        let kind = child_kinds.first().map(|k| k.0.to_owned()).unwrap_or_default();
         (
-            NewUnitForm {
-                parent: path.to_string(),
-                segment: next_segment.clone(),
-                kind,
-                ..Default::default()
-            },
+            NewUnitForm { parent: path.to_string(), segment: next_segment.clone(), kind, ..Default::default() },
             FieldErrors::new(),
         )
     });
@@ -148,10 +124,7 @@ async fn unit_page(
             trail.push((u.name, format!("/org/unit/{}", u.path)));
         }
     }
-    let trail_refs: Vec<(&str, &str)> = trail
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
+    let trail_refs: Vec<(&str, &str)> = trail.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let layout = Layout::new(state, &auth.ctx, "org", &trail_refs, unit.name.clone()).await?;
     Ok(UnitPage {
         layout,
@@ -168,11 +141,7 @@ async fn unit_page(
     })
 }
 
-async fn show(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(raw): Path<String>,
-) -> Result<UnitPage, AppError> {
+async fn show(State(state): State<AppState>, auth: Auth, Path(raw): Path<String>) -> Result<UnitPage, AppError> {
     unit_page(&state, &auth, &parse_path(&raw)?, None, None).await
 }
 
@@ -240,8 +209,7 @@ async fn create(
     let parent_unit = org::get(&state.store, &scope, &parent).await?;
     let mut errors = FieldErrors::new();
     let sort = parse_sort(&form.sort, &mut errors);
-    let kind =
-        OrgKind::from_code(&form.kind).filter(|k| parent_unit.kind.child_kinds().contains(k));
+    let kind = OrgKind::from_code(&form.kind).filter(|k| parent_unit.kind.child_kinds().contains(k));
     if kind.is_none() {
         errors.insert("kind", "请选择单位类型".into());
     }
@@ -257,22 +225,11 @@ async fn create(
     };
     if let (Some(kind), Some(path), true) = (kind, path, errors.is_empty()) {
         let tx = state.store.begin_write().await?;
-        let new = NewUnit {
-            path: path.clone(),
-            name: form.name.clone(),
-            kind,
-            sort,
-            note: form.note.clone(),
-        };
+        let new = NewUnit { path: path.clone(), name: form.name.clone(), kind, sort, note: form.note.clone() };
         match org::create(&state.store, &tx, &auth.user.actor(), new).await {
             Ok(u) => {
                 tx.commit().await?;
-                flash(
-                    &state,
-                    &auth.ctx,
-                    &format!("已新增单位“{}”（{}）", u.name, u.path),
-                )
-                .await?;
+                flash(&state, &auth.ctx, &format!("已新增单位“{}”（{}）", u.name, u.path)).await?;
                 return Ok(Redirect::to(&format!("/org/unit/{}", u.path)).into_response());
             }
             Err(shuangyong_store::StoreError::Invalid(m)) => {

@@ -21,12 +21,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ("county", "县双拥办业务员", Role::CountyClerk, "140929"),
     ("lanyi", "岚漪镇业务员", Role::TownshipClerk, "140929/01"),
     ("sanjing", "三井镇业务员", Role::TownshipClerk, "140929/02"),
-    (
-        "tuancheng",
-        "团城村联络员",
-        Role::VillageContact,
-        "140929/02/222",
-    ),
+    ("tuancheng", "团城村联络员", Role::VillageContact, "140929/02/222"),
     ("troop", "驻军联络员", Role::TroopLiaison, "140929/90"),
     ("leader", "县领导", Role::Leader, "140929"),
     ("auditor", "审计员", Role::Auditor, "140929"),
@@ -51,18 +46,14 @@ async fn reset(url: &str) -> anyhow::Result<()> {
                 for suffix in ["", "-wal", "-shm"] {
                     let f = format!("{}{suffix}", file.display());
                     if std::path::Path::new(&f).exists() {
-                        std::fs::remove_file(&f)
-                            .with_context(|| format!("删除旧的演示数据库 {f}"))?;
+                        std::fs::remove_file(&f).with_context(|| format!("删除旧的演示数据库 {f}"))?;
                     }
                 }
             }
         }
         Backend::Postgres => {
             use sea_orm::ConnectionTrait;
-            store
-                .conn()
-                .execute_unprepared("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-                .await?;
+            store.conn().execute_unprepared("DROP SCHEMA public CASCADE; CREATE SCHEMA public").await?;
             store.close().await?;
         }
     }
@@ -83,10 +74,7 @@ fn divisions() -> anyhow::Result<Vec<Division>> {
     let mut township: Option<OrgPath> = None;
     let mut townships = 0;
     let county = OrgPath::parse("140929")?;
-    for line in DIVISIONS
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    for line in DIVISIONS.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (code, name, kind) = (cols[0], cols[1], cols[2]);
         let kind = OrgKind::from_code(kind).with_context(|| format!("kind {kind}"))?;
@@ -103,17 +91,9 @@ fn divisions() -> anyhow::Result<Vec<Division>> {
                 township = Some(p.clone());
                 p
             }
-            _ => township
-                .as_ref()
-                .context("village before its township")?
-                .child(&code[code.len() - 3..])?,
+            _ => township.as_ref().context("village before its township")?.child(&code[code.len() - 3..])?,
         };
-        out.push(Division {
-            path,
-            name: name.to_owned(),
-            kind,
-            note: stat,
-        });
+        out.push(Division { path, name: name.to_owned(), kind, note: stat });
     }
     Ok(out)
 }
@@ -127,13 +107,7 @@ pub async fn build(url: &str) -> anyhow::Result<Store> {
     let tx = store.begin_write().await?;
     setting::set(&store, &tx, "demo", "岢岚县").await?;
     for (i, d) in divisions()?.into_iter().enumerate() {
-        let unit = NewUnit {
-            path: d.path,
-            name: d.name,
-            kind: d.kind,
-            sort: i as i32,
-            note: d.note,
-        };
+        let unit = NewUnit { path: d.path, name: d.name, kind: d.kind, sort: i as i32, note: d.note };
         org::create(&store, &tx, &actor, unit).await?;
     }
     for (seg, name) in MILITARY_UNITS {
@@ -142,13 +116,7 @@ pub async fn build(url: &str) -> anyhow::Result<Store> {
             &store,
             &tx,
             &actor,
-            NewUnit {
-                path,
-                name: (*name).into(),
-                kind: OrgKind::MilitaryUnit,
-                sort: 900,
-                note: String::new(),
-            },
+            NewUnit { path, name: (*name).into(), kind: OrgKind::MilitaryUnit, sort: 900, note: String::new() },
         )
         .await?;
     }
@@ -164,10 +132,7 @@ pub async fn build(url: &str) -> anyhow::Result<Store> {
         user::create(&store, &tx, &actor, &root, new).await?;
     }
     tx.commit().await?;
-    eprintln!(
-        "演示数据库已建好：{url}（用时 {:.1} 秒）",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("演示数据库已建好：{url}（用时 {:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(store)
 }
 

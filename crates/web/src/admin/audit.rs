@@ -83,11 +83,7 @@ struct ListPage {
     actions: &'static [(&'static str, &'static str)],
 }
 
-async fn list(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<AuditQuery>,
-) -> Result<ListPage, AppError> {
+async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<AuditQuery>) -> Result<ListPage, AppError> {
     auth.require(auth.user.role.may_read_audit())?;
     let page = Page::new(q.page, None);
     let (entries, total, error) = match to_filter(&q) {
@@ -105,14 +101,7 @@ async fn list(
         ("to", &q.to),
         ("q", &q.q),
     ]);
-    let layout = Layout::new(
-        &state,
-        &auth.ctx,
-        "admin",
-        &[("系统管理", "/admin")],
-        "审计日志",
-    )
-    .await?;
+    let layout = Layout::new(&state, &auth.ctx, "admin", &[("系统管理", "/admin")], "审计日志").await?;
     Ok(ListPage {
         layout,
         q,
@@ -140,11 +129,7 @@ fn pretty(json: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-async fn show(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(seq): Path<i64>,
-) -> Result<EntryPage, AppError> {
+async fn show(State(state): State<AppState>, auth: Auth, Path(seq): Path<i64>) -> Result<EntryPage, AppError> {
     auth.require(auth.user.role.may_read_audit())?;
     let e = audit::get(&state.store, &auth.scope(), seq).await?;
     let layout = Layout::new(
@@ -155,12 +140,7 @@ async fn show(
         format!("第 {} 条", e.seq),
     )
     .await?;
-    Ok(EntryPage {
-        before: pretty(&e.before_json),
-        after: pretty(&e.after_json),
-        layout,
-        e,
-    })
+    Ok(EntryPage { before: pretty(&e.before_json), after: pretty(&e.after_json), layout, e })
 }
 
 #[derive(Template, WebTemplate)]
@@ -175,17 +155,8 @@ struct VerifyPage {
 async fn verify(State(state): State<AppState>, auth: Auth) -> Result<VerifyPage, AppError> {
     auth.require(auth.user.role.may_read_audit())?;
     let verdict = audit::verify(&state.store).await?;
-    let layout = Layout::new(
-        &state,
-        &auth.ctx,
-        "admin",
-        &[("系统管理", "/admin"), ("审计日志", "/admin/audit")],
-        "校验哈希链",
-    )
-    .await?;
-    Ok(VerifyPage {
-        layout,
-        intact: matches!(verdict, Verdict::Intact { .. }),
-        message: verdict.to_string(),
-    })
+    let layout =
+        Layout::new(&state, &auth.ctx, "admin", &[("系统管理", "/admin"), ("审计日志", "/admin/audit")], "校验哈希链")
+            .await?;
+    Ok(VerifyPage { layout, intact: matches!(verdict, Verdict::Intact { .. }), message: verdict.to_string() })
 }

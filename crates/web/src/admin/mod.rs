@@ -12,10 +12,7 @@ pub mod audit;
 pub mod users;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(index))
-        .merge(users::router())
-        .merge(audit::router())
+    Router::new().route("/admin", get(index)).merge(users::router()).merge(audit::router())
 }
 
 /// The area's first page for the role.

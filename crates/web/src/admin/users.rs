@@ -42,33 +42,14 @@ struct ListPage {
     pager: Pager,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<PageQuery>,
-) -> Result<ListPage, AppError> {
+async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<PageQuery>) -> Result<ListPage, AppError> {
     auth.require(auth.user.role.is_admin())?;
     let page = Page::new(q.page, None);
     let (users, total) = user::list(&state.store, &auth.scope(), page).await?;
-    let units = org::list(&state.store, &auth.scope())
-        .await?
-        .into_iter()
-        .map(|u| (u.path.to_string(), u.name))
-        .collect();
-    let layout = Layout::new(
-        &state,
-        &auth.ctx,
-        "admin",
-        &[("系统管理", "/admin")],
-        "用户管理",
-    )
-    .await?;
-    Ok(ListPage {
-        layout,
-        users,
-        units,
-        pager: Pager::new(page, total, ""),
-    })
+    let units =
+        org::list(&state.store, &auth.scope()).await?.into_iter().map(|u| (u.path.to_string(), u.name)).collect();
+    let layout = Layout::new(&state, &auth.ctx, "admin", &[("系统管理", "/admin")], "用户管理").await?;
+    Ok(ListPage { layout, users, units, pager: Pager::new(page, total, "") })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -95,37 +76,18 @@ struct NewPage {
     units: Vec<OrgUnit>,
 }
 
-async fn new_page(
-    state: &AppState,
-    auth: &Auth,
-    form: UserForm,
-    errors: FieldErrors,
-) -> Result<NewPage, AppError> {
+async fn new_page(state: &AppState, auth: &Auth, form: UserForm, errors: FieldErrors) -> Result<NewPage, AppError> {
     let units = org::list(&state.store, &auth.scope()).await?;
-    let layout = Layout::new(
-        state,
-        &auth.ctx,
-        "admin",
-        &[("系统管理", "/admin"), ("用户管理", "/admin/users")],
-        "新增用户",
-    )
-    .await?;
+    let layout =
+        Layout::new(state, &auth.ctx, "admin", &[("系统管理", "/admin"), ("用户管理", "/admin/users")], "新增用户")
+            .await?;
     let roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
-    Ok(NewPage {
-        layout,
-        form,
-        errors,
-        roles,
-        units,
-    })
+    Ok(NewPage { layout, form, errors, roles, units })
 }
 
 async fn new(State(state): State<AppState>, auth: Auth) -> Result<NewPage, AppError> {
     auth.require(auth.user.role.is_admin())?;
-    let form = UserForm {
-        org_path: auth.user.org_path.to_string(),
-        ..Default::default()
-    };
+    let form = UserForm { org_path: auth.user.org_path.to_string(), ..Default::default() };
     new_page(&state, &auth, form, FieldErrors::new()).await
 }
 
@@ -152,11 +114,7 @@ pub fn check_user_form(form: &UserForm) -> (Option<(Role, OrgPath)>, FieldErrors
     (role.zip(path), errors)
 }
 
-async fn create(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(form): Form<UserForm>,
-) -> Result<Response, AppError> {
+async fn create(State(state): State<AppState>, auth: Auth, Form(form): Form<UserForm>) -> Result<Response, AppError> {
     auth.require(auth.user.role.is_admin())?;
     let (checked, mut errors) = check_user_form(&form);
     if let (Some((role, org_path)), true) = (checked, errors.is_empty()) {
@@ -171,12 +129,7 @@ async fn create(
         match user::create(&state.store, &tx, &auth.user.actor(), &auth.scope(), new).await {
             Ok(u) => {
                 tx.commit().await?;
-                flash(
-                    &state,
-                    &auth.ctx,
-                    &format!("已新增用户 {}，请将初始密码当面告知本人", u.username),
-                )
-                .await?;
+                flash(&state, &auth.ctx, &format!("已新增用户 {}，请将初始密码当面告知本人", u.username)).await?;
                 return Ok(Redirect::to(&format!("/admin/users/{}", u.id)).into_response());
             }
             Err(StoreError::Conflict(m)) => {
@@ -188,10 +141,7 @@ async fn create(
             Err(e) => return Err(e.into()),
         }
     }
-    let form = UserForm {
-        password: String::new(),
-        ..form
-    };
+    let form = UserForm { password: String::new(), ..form };
     let page = new_page(&state, &auth, form, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
@@ -213,10 +163,7 @@ async fn show_page(
     password_error: Option<String>,
 ) -> Result<ShowPage, AppError> {
     let u = user::get(&state.store, &auth.scope(), id).await?;
-    let unit_name = org::get(&state.store, &auth.scope(), &u.org_path)
-        .await
-        .map(|x| x.name)
-        .unwrap_or_default();
+    let unit_name = org::get(&state.store, &auth.scope(), &u.org_path).await.map(|x| x.name).unwrap_or_default();
     let layout = Layout::new(
         state,
         &auth.ctx,
@@ -225,20 +172,10 @@ async fn show_page(
         format!("{}（{}）", u.display_name, u.username),
     )
     .await?;
-    Ok(ShowPage {
-        layout,
-        is_self: u.id == auth.user.id,
-        u,
-        unit_name,
-        password_error,
-    })
+    Ok(ShowPage { layout, is_self: u.id == auth.user.id, u, unit_name, password_error })
 }
 
-async fn show(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> Result<ShowPage, AppError> {
+async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> Result<ShowPage, AppError> {
     auth.require(auth.user.role.is_admin())?;
     show_page(&state, &auth, id, None).await
 }
@@ -257,24 +194,10 @@ async fn reset_password(
 ) -> Result<Response, AppError> {
     auth.require(auth.user.role.is_admin())?;
     let tx = state.store.begin_write().await?;
-    match user::reset_password(
-        &state.store,
-        &tx,
-        &auth.user.actor(),
-        &auth.scope(),
-        id,
-        form.password,
-    )
-    .await
-    {
+    match user::reset_password(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, form.password).await {
         Ok(u) => {
             tx.commit().await?;
-            flash(
-                &state,
-                &auth.ctx,
-                &format!("已重置 {} 的密码，其已登录的会话均已退出", u.username),
-            )
-            .await?;
+            flash(&state, &auth.ctx, &format!("已重置 {} 的密码，其已登录的会话均已退出", u.username)).await?;
             Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
         }
         Err(StoreError::Invalid(m)) => {
@@ -286,41 +209,20 @@ async fn reset_password(
     }
 }
 
-async fn set_disabled(
-    state: AppState,
-    auth: Auth,
-    id: i64,
-    disabled: bool,
-) -> Result<Response, AppError> {
+async fn set_disabled(state: AppState, auth: Auth, id: i64, disabled: bool) -> Result<Response, AppError> {
     auth.require(auth.user.role.is_admin())?;
     let tx = state.store.begin_write().await?;
-    let u = user::set_disabled(
-        &state.store,
-        &tx,
-        &auth.user.actor(),
-        &auth.scope(),
-        id,
-        disabled,
-    )
-    .await?;
+    let u = user::set_disabled(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, disabled).await?;
     tx.commit().await?;
     let what = if disabled { "已停用" } else { "已启用" };
     flash(&state, &auth.ctx, &format!("{what}用户 {}", u.username)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
 
-async fn disable(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn disable(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> Result<Response, AppError> {
     set_disabled(state, auth, id, true).await
 }
 
-async fn enable(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn enable(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> Result<Response, AppError> {
     set_disabled(state, auth, id, false).await
 }

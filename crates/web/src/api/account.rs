@@ -16,10 +16,7 @@ use crate::ctx::{ApiAuth, Ctx, session_cookie};
 use crate::error::{ApiError, ApiResult, AppError};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/login", post(login))
-        .route("/api/v1/logout", post(logout))
-        .route("/api/v1/me", get(me))
+    Router::new().route("/api/v1/login", post(login)).route("/api/v1/logout", post(logout)).route("/api/v1/me", get(me))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -68,10 +65,7 @@ pub async fn login(
         Ok(u) => {
             let s = session::login(&state.store, ctx.token.as_deref(), u.clone()).await?;
             let mut res = Json(Me::new(&u, &s.csrf_token)).into_response();
-            res.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie(&s.token, state.config.cookie_secure),
-            );
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&s.token, state.config.cookie_secure));
             Ok(res)
         }
         Err(e @ LoginError::Locked { .. }) => Err(ApiError(AppError::TooMany(e.to_string()))),
@@ -87,18 +81,12 @@ pub struct Done {
 
 /// Log out.
 #[utoipa::path(post, path = "/api/v1/logout", tag = "账号", responses((status = 200, body = Done)))]
-pub async fn logout(
-    State(state): State<AppState>,
-    ApiAuth(auth): ApiAuth,
-) -> Result<Response, ApiError> {
+pub async fn logout(State(state): State<AppState>, ApiAuth(auth): ApiAuth) -> Result<Response, ApiError> {
     if let Some(t) = &auth.ctx.token {
         session::logout(&state.store, t).await?;
     }
     let mut res = Json(Done { ok: true }).into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie("", state.config.cookie_secure),
-    );
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", state.config.cookie_secure));
     Ok(res)
 }
 

@@ -99,9 +99,7 @@ pub async fn entry(
     Path(seq): Path<i64>,
 ) -> ApiResult<EntryView> {
     auth.require(auth.user.role.may_read_audit())?;
-    Ok(Json(
-        audit::get(&state.store, &auth.scope(), seq).await?.into(),
-    ))
+    Ok(Json(audit::get(&state.store, &auth.scope(), seq).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -116,25 +114,12 @@ pub struct VerifyResult {
 
 /// Walk the whole hash chain now.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "系统管理", responses((status = 200, body = VerifyResult)))]
-pub async fn verify(
-    State(state): State<AppState>,
-    ApiAuth(auth): ApiAuth,
-) -> ApiResult<VerifyResult> {
+pub async fn verify(State(state): State<AppState>, ApiAuth(auth): ApiAuth) -> ApiResult<VerifyResult> {
     auth.require(auth.user.role.may_read_audit())?;
     let v = audit::verify(&state.store).await?;
     let message = v.to_string();
     Ok(Json(match v {
-        Verdict::Intact { entries } => VerifyResult {
-            intact: true,
-            entries: Some(entries),
-            broken_seq: None,
-            message,
-        },
-        Verdict::Broken { seq, .. } => VerifyResult {
-            intact: false,
-            entries: None,
-            broken_seq: Some(seq),
-            message,
-        },
+        Verdict::Intact { entries } => VerifyResult { intact: true, entries: Some(entries), broken_seq: None, message },
+        Verdict::Broken { seq, .. } => VerifyResult { intact: false, entries: None, broken_seq: Some(seq), message },
     }))
 }

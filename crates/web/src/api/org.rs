@@ -74,18 +74,16 @@ pub async fn create(
 ) -> ApiResult<Unit> {
     auth.require(auth.user.role.is_admin())?;
     let mut fields = FieldErrors::new();
-    let path = OrgPath::parse(&body.path)
-        .map_err(|e| fields.insert("path", e.to_string()))
-        .ok();
+    let path = OrgPath::parse(&body.path).map_err(|e| fields.insert("path", e.to_string())).ok();
     let kind = OrgKind::from_code(&body.kind);
     if kind.is_none() {
-        fields.insert("kind", "单位类型应为 county、township、subdistrict、village、community、enterprise 或 military_unit".into());
+        fields.insert(
+            "kind",
+            "单位类型应为 county、township、subdistrict、village、community、enterprise 或 military_unit".into(),
+        );
     }
     let (Some(path), Some(kind)) = (path, kind) else {
-        return Err(ApiError(AppError::Invalid {
-            message: "请修正标出的字段".into(),
-            fields,
-        }));
+        return Err(ApiError(AppError::Invalid { message: "请修正标出的字段".into(), fields }));
     };
     let scope = auth.scope();
     let parent_in_scope = path.parent().is_some_and(|p| scope.contains(&p));
@@ -97,13 +95,7 @@ pub async fn create(
         &state.store,
         &tx,
         &auth.user.actor(),
-        NewUnit {
-            path,
-            name: body.name,
-            kind,
-            sort: body.sort,
-            note: body.note,
-        },
+        NewUnit { path, name: body.name, kind, sort: body.sort, note: body.note },
     )
     .await?;
     tx.commit().await?;

@@ -108,19 +108,10 @@ pub async fn create(
     };
     let (checked, fields) = check_user_form(&form);
     let Some((role, org_path)) = checked.filter(|_| fields.is_empty()) else {
-        return Err(ApiError(AppError::Invalid {
-            message: "请修正标出的字段".into(),
-            fields,
-        }));
+        return Err(ApiError(AppError::Invalid { message: "请修正标出的字段".into(), fields }));
     };
     let tx = state.store.begin_write().await?;
-    let new = NewUser {
-        username: b.username,
-        display_name: b.display_name,
-        role,
-        org_path,
-        password: b.password,
-    };
+    let new = NewUser { username: b.username, display_name: b.display_name, role, org_path, password: b.password };
     let u = user::create(&state.store, &tx, &auth.user.actor(), &auth.scope(), new).await?;
     tx.commit().await?;
     Ok(Json(u.into()))
@@ -142,15 +133,7 @@ pub async fn reset_password(
 ) -> ApiResult<UserView> {
     auth.require(auth.user.role.is_admin())?;
     let tx = state.store.begin_write().await?;
-    let u = user::reset_password(
-        &state.store,
-        &tx,
-        &auth.user.actor(),
-        &auth.scope(),
-        id,
-        b.password,
-    )
-    .await?;
+    let u = user::reset_password(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, b.password).await?;
     tx.commit().await?;
     Ok(Json(u.into()))
 }
@@ -171,15 +154,7 @@ pub async fn set_disabled(
 ) -> ApiResult<UserView> {
     auth.require(auth.user.role.is_admin())?;
     let tx = state.store.begin_write().await?;
-    let u = user::set_disabled(
-        &state.store,
-        &tx,
-        &auth.user.actor(),
-        &auth.scope(),
-        id,
-        b.disabled,
-    )
-    .await?;
+    let u = user::set_disabled(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, b.disabled).await?;
     tx.commit().await?;
     Ok(Json(u.into()))
 }

@@ -26,7 +26,11 @@ async fn login_me_and_the_error_shape() {
     assert_eq!(me["role"], "admin");
     assert_eq!(me["org_path"], "140929");
     let res = c
-        .json(Method::POST, "/api/v1/users", json!({"username": "x", "display_name": "", "role": "boss", "org_path": "1", "password": "1"}))
+        .json(
+            Method::POST,
+            "/api/v1/users",
+            json!({"username": "x", "display_name": "", "role": "boss", "org_path": "1", "password": "1"}),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let err = &res.json()["error"];
@@ -72,9 +76,13 @@ async fn lists_are_scoped_to_the_callers_subtree() {
     assert_eq!(users["items"][0]["username"], "townadmin");
     let res = c.json(Method::PUT, "/api/v1/org-units/140929/01", json!({"name": "改名"})).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = c.json(Method::POST, "/api/v1/org-units", json!({"path": "140929/01/009", "name": "外村", "kind": "village"})).await;
+    let res = c
+        .json(Method::POST, "/api/v1/org-units", json!({"path": "140929/01/009", "name": "外村", "kind": "village"}))
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = c.json(Method::POST, "/api/v1/org-units", json!({"path": "140929/02/009", "name": "新村", "kind": "village"})).await;
+    let res = c
+        .json(Method::POST, "/api/v1/org-units", json!({"path": "140929/02/009", "name": "新村", "kind": "village"}))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["kind_label"], "村");
 }

@@ -63,10 +63,18 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/admin/audit/{seq}", Who::AuditReader),
     r(Send::Get, "/api/v1/me", Who::Anyone),
     r(Send::Get, "/api/v1/org-units", Who::Anyone),
-    r(Send::Json(Method::POST, r#"{"path": "{unit}", "name": "", "kind": "village"}"#), "/api/v1/org-units", Who::Admin),
+    r(
+        Send::Json(Method::POST, r#"{"path": "{unit}", "name": "", "kind": "village"}"#),
+        "/api/v1/org-units",
+        Who::Admin,
+    ),
     r(Send::Json(Method::PUT, r#"{"name": ""}"#), "/api/v1/org-units/{unit}", Who::Admin),
     r(Send::Get, "/api/v1/users", Who::Admin),
-    r(Send::Json(Method::POST, r#"{"username": "", "display_name": "", "role": "", "org_path": "", "password": ""}"#), "/api/v1/users", Who::Admin),
+    r(
+        Send::Json(Method::POST, r#"{"username": "", "display_name": "", "role": "", "org_path": "", "password": ""}"#),
+        "/api/v1/users",
+        Who::Admin,
+    ),
     r(Send::Json(Method::POST, r#"{"password": "x"}"#), "/api/v1/users/{user}/password", Who::Admin),
     r(Send::Json(Method::POST, r#"{"disabled": false}"#), "/api/v1/users/{user}/disabled", Who::Admin),
     r(Send::Get, "/api/v1/audit", Who::AuditReader),
@@ -141,10 +149,13 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             }
         };
         for route in ROUTES {
-            let templated = route.path.contains('{') || matches!(route.send, Send::Form(f) if f.iter().any(|(_, v)| v.contains('{')))
+            let templated = route.path.contains('{')
+                || matches!(route.send, Send::Form(f) if f.iter().any(|(_, v)| v.contains('{')))
                 || matches!(route.send, Send::Json(_, b) if b.contains('{') && b.contains("{unit}"));
             for target in if templated { &targets[..] } else { &targets[..1] } {
-                let fill = |s: &str| s.replace("{unit}", &target.unit).replace("{user}", &target.user).replace("{seq}", &target.seq);
+                let fill = |s: &str| {
+                    s.replace("{unit}", &target.unit).replace("{user}", &target.user).replace("{seq}", &target.seq)
+                };
                 let path = fill(route.path);
                 let req = match route.send {
                     Send::Get => Request::get(&path).body(Body::empty()).unwrap(),
@@ -167,7 +178,8 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                 let method = req.method().clone();
                 let res = c.send(req).await;
                 let got = classify(res.status, res.location());
-                let inside = OrgPath::parse(at).map(|p| p.contains(&OrgPath::parse(&target.unit).unwrap())).unwrap_or(false);
+                let inside =
+                    OrgPath::parse(at).map(|p| p.contains(&OrgPath::parse(&target.unit).unwrap())).unwrap_or(false);
                 let expected = match role {
                     // A visitor holds only the login form's session: sent to log in.
                     None => Outcome::Login,

@@ -16,7 +16,13 @@ async fn adding_a_user_with_mistakes_keeps_the_input_and_marks_each_field() {
     let res = c
         .post_form(
             "/admin/users",
-            &[("username", "Li Si"), ("display_name", "李四"), ("role", ""), ("org_path", "140929/01"), ("password", "short")],
+            &[
+                ("username", "Li Si"),
+                ("display_name", "李四"),
+                ("role", ""),
+                ("org_path", "140929/01"),
+                ("password", "short"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -29,7 +35,13 @@ async fn adding_a_user_with_mistakes_keeps_the_input_and_marks_each_field() {
     let res = c
         .post_form(
             "/admin/users",
-            &[("username", "lisi"), ("display_name", "李四"), ("role", "township_clerk"), ("org_path", "140929/01"), ("password", "Start-2024x")],
+            &[
+                ("username", "lisi"),
+                ("display_name", "李四"),
+                ("role", "township_clerk"),
+                ("org_path", "140929/01"),
+                ("password", "Start-2024x"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -41,7 +53,13 @@ async fn adding_a_user_with_mistakes_keeps_the_input_and_marks_each_field() {
     let res = c
         .post_form(
             "/admin/users",
-            &[("username", "lisi"), ("display_name", "李四"), ("role", "leader"), ("org_path", "140929"), ("password", "Start-2024x")],
+            &[
+                ("username", "lisi"),
+                ("display_name", "李四"),
+                ("role", "leader"),
+                ("org_path", "140929"),
+                ("password", "Start-2024x"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -61,7 +79,13 @@ async fn a_township_admin_cannot_place_users_outside_the_township() {
     let res = c
         .post_form(
             "/admin/users",
-            &[("username", "sneaky"), ("display_name", "某"), ("role", "admin"), ("org_path", "140929"), ("password", "Start-2024x")],
+            &[
+                ("username", "sneaky"),
+                ("display_name", "某"),
+                ("role", "admin"),
+                ("org_path", "140929"),
+                ("password", "Start-2024x"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -78,14 +102,20 @@ async fn admins_edit_the_org_tree_and_every_change_is_audited() {
     let unit = c.get("/org/unit/140929/01").await;
     assert!(unit.body.contains("新增下级单位") && unit.body.contains("建议 002"));
     // A bad segment keeps the form and says why.
-    let res = c.post_form("/org/new", &[("parent", "140929/01"), ("kind", "village"), ("segment", "2"), ("name", "西街村")]).await;
+    let res = c
+        .post_form("/org/new", &[("parent", "140929/01"), ("kind", "village"), ("segment", "2"), ("name", "西街村")])
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("3位数字") && res.body.contains("value=\"西街村\""), "{}", res.body);
-    let res = c.post_form("/org/new", &[("parent", "140929/01"), ("kind", "village"), ("segment", "002"), ("name", "西街村")]).await;
+    let res = c
+        .post_form("/org/new", &[("parent", "140929/01"), ("kind", "village"), ("segment", "002"), ("name", "西街村")])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location(), "/org/unit/140929/01/002");
     // The same code twice is refused.
-    let res = c.post_form("/org/new", &[("parent", "140929/01"), ("kind", "village"), ("segment", "002"), ("name", "又一个")]).await;
+    let res = c
+        .post_form("/org/new", &[("parent", "140929/01"), ("kind", "village"), ("segment", "002"), ("name", "又一个")])
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("已被使用"));
     let res = c.post_form("/org/unit/140929/01/002", &[("name", "西街社区"), ("sort", "x")]).await;

@@ -39,7 +39,13 @@ impl TestApp {
         let s = &db.store;
         let tx = s.begin_write().await.unwrap();
         for (p, name, kind) in UNITS {
-            let unit = NewUnit { path: OrgPath::parse(p).unwrap(), name: (*name).into(), kind: *kind, sort: 0, note: String::new() };
+            let unit = NewUnit {
+                path: OrgPath::parse(p).unwrap(),
+                name: (*name).into(),
+                kind: *kind,
+                sort: 0,
+                note: String::new(),
+            };
             org::create(s, &tx, &Actor::system("test"), unit).await.unwrap();
         }
         tx.commit().await.unwrap();
