@@ -477,3 +477,49 @@ async fn backup_and_restore_round_trip() {
     assert!(shuangyong_store::backup::restore(&junk, &url).await.is_err());
     assert_eq!(restored.count("app_user").await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_others_write_is_consistent() {
+    if testing::engine() != "sqlite" {
+        return;
+    }
+    let db = chain_of(50).await;
+    let writer = {
+        let s = db.store.clone();
+        tokio::spawn(async move {
+            for i in 0..200 {
+                let tx = s.begin_write().await.unwrap();
+                audit::append(
+                    &s,
+                    &tx,
+                    &Actor::system("test"),
+                    Change {
+                        action: "update",
+                        entity: "thing",
+                        entity_id: i.to_string(),
+                        org_path: "140929".into(),
+                        summary: String::new(),
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+            }
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut copies = Vec::new();
+    for i in 0..3 {
+        let copy = dir.path().join(format!("live{i}.db"));
+        shuangyong_store::backup::backup(&db.store, &copy).await.unwrap();
+        copies.push(copy);
+        tokio::task::yield_now().await;
+    }
+    writer.await.unwrap();
+    for copy in copies {
+        let b = Store::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+        assert!(matches!(audit::verify(&b).await.unwrap(), Verdict::Intact { .. }), "{}", copy.display());
+    }
+}

@@ -1,0 +1,148 @@
+//! The command line, run as a user would: migrate, org add, user add with the password on stdin,
+//! audit verify (exit codes), backup and restore, demo.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use sea_orm::ConnectionTrait;
+use shuangyong_store::testing;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_shuangyong"))
+}
+
+fn run(db: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("SHUANGYONG_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[tokio::test]
+async fn a_new_installation_from_the_command_line() {
+    let (url, _file) = testing::empty_url().await.unwrap();
+    let o = run(&url, &["migrate"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("当前版本 1"));
+    let o = run(&url, &["org", "add", "140929", "岢岚县", "--kind", "county"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&url, &["org", "add", "140929/01", "岚漪镇", "--kind", "township"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    // No password on stdin: a clear error.
+    let o = run(&url, &["user", "add", "admin", "--role", "admin", "--org", "140929"], "");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("标准输入提供密码"), "{}", text(&o));
+    let o = run(&url, &["user", "add", "admin", "--role", "boss", "--org", "140929"], "Passw0rd-x\n");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("未知的角色"));
+    let o = run(
+        &url,
+        &["user", "add", "admin", "--role", "admin", "--org", "140929", "--display-name", "管理员"],
+        "Passw0rd-x\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&url, &["audit", "verify", "--json"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["intact"], true);
+    assert_eq!(v["entries"], 3);
+    // The password works.
+    let store = shuangyong_store::Store::open(&url).await.unwrap();
+    let ok = shuangyong_store::user::authenticate(&store, "admin", "Passw0rd-x", "cli").await.unwrap();
+    assert!(ok.is_ok());
+}
+
+#[tokio::test]
+async fn audit_verify_exits_1_and_names_the_broken_entry() {
+    let (url, _file) = testing::empty_url().await.unwrap();
+    run(&url, &["org", "add", "140929", "岢岚县", "--kind", "county"], "");
+    run(&url, &["org", "add", "140929/01", "岚漪镇", "--kind", "township"], "");
+    run(&url, &["org", "add", "140929/02", "三井镇", "--kind", "township"], "");
+    let o = run(&url, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("共 3 条"));
+    let store = shuangyong_store::Store::connect(&url).await.unwrap();
+    let drop_guard = match store.backend() {
+        shuangyong_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        shuangyong_store::Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log;",
+    };
+    store.conn().execute_unprepared(drop_guard).await.unwrap();
+    store.conn().execute_unprepared("UPDATE audit_log SET summary = '改' WHERE seq = 2").await.unwrap();
+    let o = run(&url, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("第 2 条内容被篡改"), "{}", text(&o));
+    let o = run(&url, &["audit", "verify", "--json"], "");
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["seq"].as_i64(), v["problem"].as_str()), (Some(2), Some("altered")));
+}
+
+#[tokio::test]
+async fn backup_and_restore_from_the_command_line() {
+    let (url, file) = testing::empty_url().await.unwrap();
+    run(&url, &["org", "add", "140929", "岢岚县", "--kind", "county"], "");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("b.db");
+    let o = run(&url, &["backup", copy.to_str().unwrap()], "");
+    if file.is_none() {
+        // PostgreSQL: say what to use instead.
+        assert!(!o.status.success());
+        assert!(text(&o).contains("pg_dump"), "{}", text(&o));
+        return;
+    }
+    assert!(o.status.success(), "{}", text(&o));
+    run(&url, &["org", "add", "140929/01", "岚漪镇", "--kind", "township"], "");
+    let o = run(&url, &["restore", copy.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let store = shuangyong_store::Store::open(&url).await.unwrap();
+    assert_eq!(store.count("org_unit").await.unwrap(), 1, "back to the backup's state");
+    assert_eq!(text(&run(&url, &["audit", "verify"], "")).contains("共 1 条"), true);
+}
+
+#[tokio::test]
+async fn the_demo_refuses_to_overwrite_a_real_database() {
+    let (url, _file) = testing::empty_url().await.unwrap();
+    run(&url, &["org", "add", "140929", "岢岚县", "--kind", "county"], "");
+    let o = run(&url, &["demo", "--no-serve"], "");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("不会覆盖"), "{}", text(&o));
+}
+
+#[tokio::test]
+async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
+    let (url, _file) = testing::empty_url().await.unwrap();
+    let o = run(&url, &["demo", "--no-serve"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    for role in ["系统管理员", "县级业务员", "乡镇业务员", "村级联络员", "部队联络员", "领导", "审计员"]
+    {
+        assert!(out.contains(role), "login for {role}: {out}");
+    }
+    assert!(out.contains("http://127.0.0.1:8080/"));
+    // Built twice: the second run replaces the first.
+    let o = run(&url, &["demo", "--no-serve"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let store = shuangyong_store::Store::open(&url).await.unwrap();
+    let county = shuangyong_store::Scope::new(shuangyong_domain::OrgPath::parse("140929").unwrap());
+    let units = shuangyong_store::org::list(&store, &county).await.unwrap();
+    let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    for n in ["岢岚县", "岚漪镇", "三井镇", "团城村", "宋家沟镇", "驻岢某部"] {
+        assert!(names.contains(&n), "{n}");
+    }
+    assert!(units.len() > 100);
+    assert_eq!(store.count("app_user").await.unwrap(), 8);
+    let o = run(&url, &["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(0));
+}
