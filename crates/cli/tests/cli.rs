@@ -108,7 +108,7 @@ async fn backup_and_restore_from_the_command_line() {
     assert!(o.status.success(), "{}", text(&o));
     let store = shuangyong_store::Store::open(&url).await.unwrap();
     assert_eq!(store.count("org_unit").await.unwrap(), 1, "back to the backup's state");
-    assert_eq!(text(&run(&url, &["audit", "verify"], "")).contains("共 1 条"), true);
+    assert!(text(&run(&url, &["audit", "verify"], "")).contains("共 1 条"));
 }
 
 #[tokio::test]
