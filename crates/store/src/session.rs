@@ -121,3 +121,14 @@ pub async fn take_flash(store: &Store, token: &str) -> Result<Option<String>, St
 pub async fn purge_expired(store: &Store) -> Result<u64, StoreError> {
     store.exec(store.conn(), "DELETE FROM user_session WHERE expires_at <= $1", [now().into()]).await
 }
+
+/// Ends every session of a user but the one given (after a password change).
+pub async fn end_others(store: &Store, user_id: i64, keep_token: &str) -> Result<u64, StoreError> {
+    store
+        .exec(
+            store.conn(),
+            "DELETE FROM user_session WHERE user_id = $1 AND id <> $2",
+            [user_id.into(), key(keep_token).into()],
+        )
+        .await
+}

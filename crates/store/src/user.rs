@@ -451,3 +451,49 @@ async fn record_failure(store: &Store, username: &str, ip: &str, user: Option<&U
     tx.commit().await?;
     Ok(())
 }
+
+/// A user changes their own password, giving the current one.
+pub async fn change_own_password(
+    store: &Store,
+    tx: &Tx,
+    user: &User,
+    current: &str,
+    new: String,
+) -> Result<(), StoreError> {
+    let row = store
+        .query_one(tx, "SELECT password_hash FROM app_user WHERE id = $1", [user.id.into()])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let hash: String = row.try_get("", "password_hash")?;
+    if !verify_password(current.to_owned(), hash).await {
+        return Err(StoreError::invalid("当前密码不正确，请重新输入"));
+    }
+    validate_password(&new)?;
+    if new == current {
+        return Err(StoreError::invalid("新密码不能与当前密码相同"));
+    }
+    let hash = hash_password(new).await?;
+    store
+        .exec(
+            tx,
+            "UPDATE app_user SET password_hash = $1, updated_at = $2 WHERE id = $3",
+            [hash.into(), now().into(), user.id.into()],
+        )
+        .await?;
+    audit::append(
+        store,
+        tx,
+        &user.actor(),
+        Change {
+            action: "change_password",
+            entity: "app_user",
+            entity_id: user.id.to_string(),
+            org_path: user.org_path.to_string(),
+            summary: format!("用户 {} 修改了自己的密码", user.username),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use shuangyong_store::Store;
 
+pub mod account;
 pub mod admin;
 pub mod api;
 pub mod ctx;
@@ -43,6 +44,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(login::router())
+        .merge(account::router())
         .merge(home::router())
         .merge(org::router())
         .merge(admin::router())

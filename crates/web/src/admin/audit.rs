@@ -67,6 +67,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("disable", "停用"),
     ("enable", "启用"),
     ("reset_password", "重置密码"),
+    ("change_password", "修改密码"),
     ("login", "登录"),
     ("lock", "锁定"),
 ];

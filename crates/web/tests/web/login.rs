@@ -161,3 +161,29 @@ async fn a_disabled_account_is_thrown_out_at_once() {
     let res = clerk_client.login("lanyi", PASSWORD).await;
     assert!(res.body.contains("该账号已停用"), "{}", res.body);
 }
+
+#[tokio::test]
+async fn users_change_their_own_password_and_other_sessions_end() {
+    let app = TestApp::spawn().await;
+    app.add_user("lanyi", Role::TownshipClerk, "140929/01").await;
+    let mut phone = app.login("lanyi").await;
+    let mut pc = app.login("lanyi").await;
+    pc.get("/account/password").await;
+    let res = pc
+        .post_form("/account/password", &[("current", "wrong"), ("new", "New-pass-2024"), ("repeat", "New-pass-2024")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("当前密码不正确"));
+    let res =
+        pc.post_form("/account/password", &[("current", PASSWORD), ("new", "New-pass-2024"), ("repeat", "typo")]).await;
+    assert!(res.body.contains("两次输入的新密码不一致"));
+    let res = pc
+        .post_form("/account/password", &[("current", PASSWORD), ("new", "New-pass-2024"), ("repeat", "New-pass-2024")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(pc.get("/").await.body.contains("密码已修改"));
+    assert_eq!(phone.get("/").await.status, StatusCode::SEE_OTHER, "the other device is logged out");
+    let mut again = app.client();
+    assert_eq!(again.login("lanyi", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(again.login("lanyi", "New-pass-2024").await.status, StatusCode::SEE_OTHER);
+}

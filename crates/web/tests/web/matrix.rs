@@ -47,6 +47,8 @@ const fn r(send: Send, path: &'static str, who: Who) -> Route {
 const ROUTES: &[Route] = &[
     r(Send::Get, "/", Who::Anyone),
     r(Send::Get, "/org", Who::Anyone),
+    r(Send::Get, "/account/password", Who::Anyone),
+    r(Send::Form(&[("current", "wrong"), ("new", "x"), ("repeat", "x")]), "/account/password", Who::Anyone),
     r(Send::Get, "/org/unit/{unit}", Who::Anyone),
     r(Send::Form(&[("name", "")]), "/org/unit/{unit}", Who::Admin),
     r(Send::Form(&[("parent", "{unit}"), ("kind", "village"), ("segment", "9")]), "/org/new", Who::Admin),
