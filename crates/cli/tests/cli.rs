@@ -35,7 +35,7 @@ async fn a_new_installation_from_the_command_line() {
     let (url, _file) = testing::empty_url().await.unwrap();
     let o = run(&url, &["migrate"], "");
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("当前版本 1"));
+    assert!(text(&o).contains(&format!("当前版本 {}", shuangyong_store::SCHEMA_VERSION)));
     let o = run(&url, &["org", "add", "140929", "岢岚县", "--kind", "county"], "");
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&url, &["org", "add", "140929/01", "岚漪镇", "--kind", "township"], "");

@@ -76,6 +76,21 @@ impl Role {
         !matches!(self, Role::Leader | Role::Auditor)
     }
 
+    /// Reads the registry of people (within scope). Troop liaison officers work on the troops' side.
+    pub fn may_read_people(self) -> bool {
+        self != Role::TroopLiaison
+    }
+
+    /// Registers and edits people (within scope).
+    pub fn may_edit_people(self) -> bool {
+        matches!(self, Role::Admin | Role::CountyClerk | Role::TownshipClerk | Role::VillageContact)
+    }
+
+    /// Decides on flagged near-duplicates and runs yearly life checks.
+    pub fn is_manager(self) -> bool {
+        matches!(self, Role::Admin | Role::CountyClerk | Role::TownshipClerk)
+    }
+
     /// Sees the full value of ID numbers, phones and bank accounts (each reveal audited).
     pub fn may_reveal(self) -> bool {
         matches!(self, Role::Admin | Role::CountyClerk | Role::TownshipClerk)

@@ -370,3 +370,17 @@ pub async fn count<C: ConnectionTrait>(store: &Store, conn: &C) -> Result<i64, S
         .transpose()?
         .unwrap_or(0))
 }
+
+/// Every entry about one record, newest first (callers check the record's scope).
+pub async fn for_entity(store: &Store, entity: &str, entity_id: &str) -> Result<Vec<Entry>, StoreError> {
+    let rows = store
+        .query_all(
+            store.conn(),
+            &format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT 500"
+            ),
+            [entity.into(), entity_id.into()],
+        )
+        .await?;
+    rows.iter().map(Entry::from_row).collect()
+}

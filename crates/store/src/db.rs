@@ -27,6 +27,9 @@ pub enum StoreError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// A second registration of an ID number: the message says where the first one is.
+    #[error("{message}")]
+    Duplicate { existing_id: i64, message: String },
     #[error(transparent)]
     Db(#[from] DbErr),
     #[error(transparent)]
@@ -50,10 +53,20 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     url: String,
+    crypto: Option<std::sync::Arc<crate::crypto::FieldCrypto>>,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, "registry", include_str!("../migrations/sqlite/0002_registry.sql")),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
+    (2, "registry", include_str!("../migrations/postgres/0002_registry.sql")),
+];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = 2;
 
 impl Store {
     /// Connects to `sqlite://FILE` (created if missing; WAL, foreign keys, busy timeout) or
@@ -85,7 +98,7 @@ impl Store {
             }
         }
         let db = Database::connect(opts).await?;
-        Ok(Store { db, backend, url: url.to_owned() })
+        Ok(Store { db, backend, url: url.to_owned(), crypto: None })
     }
 
     /// Connects and brings the schema up to date.
@@ -93,6 +106,21 @@ impl Store {
         let store = Store::connect(url).await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The same store with the field keys, needed by everything that touches people.
+    pub fn with_crypto(mut self, crypto: crate::crypto::FieldCrypto) -> Store {
+        self.crypto = Some(std::sync::Arc::new(crypto));
+        self
+    }
+
+    /// The field keys, or a clear error when the store was opened without them.
+    pub fn crypto(&self) -> Result<&crate::crypto::FieldCrypto, StoreError> {
+        self.crypto.as_deref().ok_or_else(|| {
+            StoreError::invalid(
+                "未提供密钥文件：请用 --key-file 或环境变量 SHUANGYONG_KEY_FILE 指定加密敏感信息的密钥文件",
+            )
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -9,11 +9,12 @@ pub mod backup;
 pub mod crypto;
 mod db;
 pub mod org;
+pub mod registry;
 pub mod scope;
 pub mod session;
 pub mod setting;
 pub mod testing;
 pub mod user;
 
-pub use db::{Backend, Store, StoreError, Tx, now};
+pub use db::{Backend, SCHEMA_VERSION, Store, StoreError, Tx, now};
 pub use scope::Scope;

@@ -64,6 +64,9 @@ fn server_base(url: &str) -> String {
 /// A new database with the schema in place.
 pub async fn fresh() -> TestDb {
     let (url, file) = empty_url().await.expect("create a test database");
-    let store = Store::open(&url).await.expect("open and migrate the test database");
+    let store = Store::open(&url)
+        .await
+        .expect("open and migrate the test database")
+        .with_crypto(crate::crypto::FieldCrypto::from_master(&rand::random()));
     TestDb { store, url, file }
 }

@@ -76,6 +76,7 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(m) => AppError::invalid(m),
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Duplicate { message, .. } => AppError::Conflict(message),
             StoreError::Db(e) => AppError::Internal(e.into()),
             StoreError::Other(e) => AppError::Internal(e),
         }

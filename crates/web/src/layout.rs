@@ -24,6 +24,7 @@ const AREAS: &[(&str, &str, &str)] =
 fn area_visible(area: &str, role: Role) -> bool {
     match area {
         "admin" => role.is_admin() || role.may_read_audit(),
+        "registry" => role.may_read_people(),
         _ => true,
     }
 }

@@ -20,6 +20,7 @@ pub mod home;
 pub mod layout;
 pub mod login;
 pub mod org;
+pub mod registry;
 
 /// Settings of the web server.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account::router())
         .merge(home::router())
         .merge(org::router())
+        .merge(registry::router())
         .merge(admin::router())
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))

@@ -15,6 +15,7 @@ use crate::error::{ApiError, AppError};
 pub mod account;
 pub mod audit;
 pub mod org;
+pub mod registry;
 pub mod users;
 
 #[derive(OpenApi)]
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(account::router())
         .merge(org::router())
+        .merge(registry::router())
         .merge(users::router())
         .merge(audit::router())
         .merge(docs.route_layer(middleware::from_fn(docs_need_login)))

@@ -1,0 +1,116 @@
+-- The registry of 优抚对象: people, their categories, service records, households, duplicate flags
+-- and yearly life checks. ID numbers, phones and bank accounts are stored sealed (AES-GCM) with
+-- blind indexes (HMAC) for exact look-up; nothing in this schema holds them in plain text.
+
+CREATE TABLE household (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    org_path TEXT NOT NULL REFERENCES org_unit(path),
+    name TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE person (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    org_path TEXT NOT NULL REFERENCES org_unit(path),
+    name TEXT NOT NULL,
+    name_pinyin TEXT NOT NULL,
+    name_initials TEXT NOT NULL,
+    id_sealed BLOB NOT NULL,
+    id_index TEXT NOT NULL UNIQUE,
+    id_tail4 TEXT NOT NULL,
+    id_tail5 TEXT NOT NULL,
+    id_tail6 TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    ethnicity TEXT NOT NULL DEFAULT '',
+    registration TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    phone_sealed BLOB,
+    phone_index TEXT,
+    bank_account_sealed BLOB,
+    bank_name TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    status_date TEXT,
+    status_reason TEXT NOT NULL DEFAULT '',
+    household_id INTEGER REFERENCES household(id),
+    note TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX person_org ON person(org_path);
+CREATE INDEX person_name ON person(name);
+CREATE INDEX person_pinyin ON person(name_pinyin);
+CREATE INDEX person_initials ON person(name_initials);
+CREATE INDEX person_tail4 ON person(id_tail4);
+CREATE INDEX person_tail5 ON person(id_tail5);
+CREATE INDEX person_tail6 ON person(id_tail6);
+CREATE INDEX person_phone ON person(phone_index);
+CREATE INDEX person_birth ON person(birth_date);
+
+CREATE TABLE person_category (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    cause TEXT,
+    grade INTEGER,
+    serviceman_id INTEGER REFERENCES person(id),
+    serviceman_name TEXT NOT NULL DEFAULT '',
+    relation TEXT,
+    since TEXT,
+    UNIQUE (person_id, category)
+);
+CREATE INDEX person_category_category ON person_category(category);
+
+CREATE TABLE service_record (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    enlisted TEXT,
+    discharged TEXT,
+    branch TEXT NOT NULL DEFAULT '',
+    rank TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX service_record_person ON service_record(person_id);
+
+-- Two records that may be one person (same name and birth date in one township), for a manager
+-- to merge or keep apart.
+CREATE TABLE duplicate_flag (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    org_path TEXT NOT NULL,
+    person_a INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    person_b INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    resolved_by TEXT,
+    resolved_at TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (person_a, person_b)
+);
+
+CREATE TABLE life_check_campaign (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    org_path TEXT NOT NULL REFERENCES org_unit(path),
+    year INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    closed_at TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE life_check (
+    campaign_id INTEGER NOT NULL REFERENCES life_check_campaign(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    county TEXT NOT NULL,
+    confirmed_at TEXT NOT NULL,
+    confirmed_by TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (campaign_id, person_id)
+);
