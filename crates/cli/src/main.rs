@@ -1,13 +1,14 @@
 //! `shuangyong`: the 双拥工作平台 binary — the web server and the command line for bulk work.
 
 use std::io::BufRead;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use shuangyong_domain::{OrgKind, OrgPath, Role};
 use shuangyong_store::audit::{self, Actor, Verdict};
+use shuangyong_store::crypto::FieldCrypto;
 use shuangyong_store::org::{self, NewUnit};
 use shuangyong_store::user::{self, NewUser};
 use shuangyong_store::{Scope, Store, backup};
@@ -20,6 +21,10 @@ struct Cli {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "SHUANGYONG_DB", default_value = "sqlite://shuangyong.db")]
     db: String,
+    /// The key file that encrypts ID numbers, phones and bank accounts (64 hex characters).
+    /// Keep it apart from the database and back it up: without it the sealed fields are lost.
+    #[arg(long, global = true, env = "SHUANGYONG_KEY_FILE", default_value = "shuangyong.key")]
+    key_file: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -130,7 +135,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { addr, secure_cookies } => {
-            let store = Store::open(&cli.db).await?;
+            let store = open_with_key(&cli.db, &cli.key_file).await?;
             serve(store, &addr, secure_cookies).await?;
         }
         Command::Demo { addr, no_serve } => {
@@ -139,7 +144,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 cli.db.clone()
             };
-            let store = demo::build(&db).await?;
+            let key_file =
+                if std::env::var_os("SHUANGYONG_KEY_FILE").is_none() && cli.key_file == Path::new("shuangyong.key") {
+                    PathBuf::from(demo::DEFAULT_KEY_FILE)
+                } else {
+                    cli.key_file.clone()
+                };
+            let store = demo::build(&db, &key_file).await?;
             demo::print_logins(&addr);
             if !no_serve {
                 serve(store, &addr, false).await?;
@@ -230,6 +241,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the database with its key file. A new installation (no people yet) without a key file
+/// gets one made, with a warning to keep it safe; an installation with people refuses to start
+/// without its key, since nothing sealed could be read.
+async fn open_with_key(db: &str, key_file: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(db).await?;
+    let crypto = if key_file.exists() {
+        FieldCrypto::from_key_file(key_file)?
+    } else if store.count("person").await? == 0 {
+        let c = FieldCrypto::create_key_file(key_file)?;
+        eprintln!(
+            "已生成新的密钥文件 {}：它加密身份证号、电话和银行账号。请与数据库分开妥善备份，丢失后这些信息将无法读取。",
+            key_file.display()
+        );
+        c
+    } else {
+        bail!("找不到密钥文件 {}：数据库中已有加密的人员信息，请用 --key-file 指定原来的密钥文件", key_file.display());
+    };
+    Ok(store.with_crypto(crypto))
 }
 
 async fn serve(store: Store, addr: &str, cookie_secure: bool) -> anyhow::Result<()> {

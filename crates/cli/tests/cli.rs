@@ -11,12 +11,21 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_shuangyong"))
 }
 
+/// The key file of a test database: beside it, in the temporary directory.
+fn key_file(db: &str) -> std::path::PathBuf {
+    let name = db.rsplit(['/', ':']).next().unwrap_or("db");
+    std::env::temp_dir().join(format!("{name}.key"))
+}
+
 fn run(db: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = bin()
         .arg("--db")
         .arg(db)
+        .arg("--key-file")
+        .arg(key_file(db))
         .args(args)
         .env_remove("SHUANGYONG_DB")
+        .env_remove("SHUANGYONG_KEY_FILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -18,8 +18,12 @@ pub struct MenuItem {
 }
 
 /// The areas of work and who sees them in the menu.
-const AREAS: &[(&str, &str, &str)] =
-    &[("home", "工作台", "/"), ("org", "组织体系", "/org"), ("admin", "系统管理", "/admin")];
+const AREAS: &[(&str, &str, &str)] = &[
+    ("home", "工作台", "/"),
+    ("org", "组织体系", "/org"),
+    ("registry", "优抚对象", "/registry"),
+    ("admin", "系统管理", "/admin"),
+];
 
 fn area_visible(area: &str, role: Role) -> bool {
     match area {

@@ -2,14 +2,19 @@
 //! then serves it. For now it holds the organisation and one account per role; later areas add
 //! their records here, each computed by the same code that serves real data.
 
+use std::path::Path;
+
 use anyhow::{Context, bail};
 use shuangyong_domain::{OrgKind, OrgPath, Role};
 use shuangyong_store::audit::Actor;
+use shuangyong_store::crypto::FieldCrypto;
 use shuangyong_store::org::{self, NewUnit};
 use shuangyong_store::user::{self, NewUser};
 use shuangyong_store::{Backend, Scope, Store, setting};
 
 pub const DEFAULT_DB: &str = "sqlite://shuangyong-demo.db";
+/// The demo's own key file, made with the first demo database.
+pub const DEFAULT_KEY_FILE: &str = "shuangyong-demo.key";
 /// The password of every demo account. The demo holds synthetic data only.
 pub const PASSWORD: &str = "demo2024kl";
 
@@ -98,11 +103,16 @@ fn divisions() -> anyhow::Result<Vec<Division>> {
     Ok(out)
 }
 
-/// Builds the demo database at `url` from nothing and returns it open.
-pub async fn build(url: &str) -> anyhow::Result<Store> {
+/// Builds the demo database at `url` from nothing, with a new key in `key_file`, and returns it
+/// open.
+pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
     let started = std::time::Instant::now();
     reset(url).await?;
-    let store = Store::open(url).await?;
+    // The database is built from nothing, so any key will do: reuse one that is there (never
+    // delete a key file — it may belong to another database), or make one.
+    let crypto =
+        if key_file.exists() { FieldCrypto::from_key_file(key_file)? } else { FieldCrypto::create_key_file(key_file)? };
+    let store = Store::open(url).await?.with_crypto(crypto);
     let actor = Actor::system("演示数据");
     let tx = store.begin_write().await?;
     setting::set(&store, &tx, "demo", "岢岚县").await?;

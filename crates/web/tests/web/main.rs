@@ -5,4 +5,5 @@ mod api;
 mod login;
 mod matrix;
 mod pages;
+mod registry;
 mod support;

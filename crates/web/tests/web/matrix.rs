@@ -15,6 +15,9 @@ enum Who {
     Anyone,
     Admin,
     AuditReader,
+    PeopleReader,
+    PeopleEditor,
+    Revealer,
 }
 
 impl Who {
@@ -23,6 +26,9 @@ impl Who {
             Who::Anyone => true,
             Who::Admin => role.is_admin(),
             Who::AuditReader => role.may_read_audit(),
+            Who::PeopleReader => role.may_read_people(),
+            Who::PeopleEditor => role.may_edit_people(),
+            Who::Revealer => role.may_reveal(),
         }
     }
 }
@@ -82,6 +88,19 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/api/v1/audit", Who::AuditReader),
     r(Send::Get, "/api/v1/audit/verify", Who::AuditReader),
     r(Send::Get, "/api/v1/audit/{seq}", Who::AuditReader),
+    r(Send::Get, "/registry", Who::PeopleReader),
+    r(Send::Get, "/registry?q=zs&category=veteran&min_age=60", Who::PeopleReader),
+    r(Send::Get, "/registry/new", Who::PeopleEditor),
+    r(Send::Form(&[("name", "")]), "/registry", Who::PeopleEditor),
+    r(Send::Get, "/registry/{person}", Who::PeopleReader),
+    r(Send::Get, "/registry/{person}/edit", Who::PeopleEditor),
+    r(Send::Form(&[("name", "")]), "/registry/{person}", Who::PeopleEditor),
+    r(Send::Form(&[("field", "id_number")]), "/registry/{person}/reveal", Who::Revealer),
+    r(Send::Get, "/api/v1/persons", Who::PeopleReader),
+    r(Send::Get, "/api/v1/persons/{person}", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"name": ""}"#), "/api/v1/persons", Who::PeopleEditor),
+    r(Send::Json(Method::PUT, r#"{"name": ""}"#), "/api/v1/persons/{person}", Who::PeopleEditor),
+    r(Send::Json(Method::POST, r#"{"field": "phone"}"#), "/api/v1/persons/{person}/reveal", Who::Revealer),
     r(Send::Get, "/api/v1/openapi.json", Who::Anyone),
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];
@@ -91,6 +110,7 @@ struct Target {
     unit: String,
     user: String,
     seq: String,
+    person: String,
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -125,7 +145,13 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
         let u = app.add_user(name, Role::VillageContact, village).await;
         let f = Filter { entity: Some("org_unit".into()), text: Some(village.into()), ..Default::default() };
         let (entries, _) = audit::list(app.store(), &county, &f, Default::default()).await.unwrap();
-        targets.push(Target { unit: village.into(), user: u.id.to_string(), seq: entries[0].seq.to_string() });
+        let person = crate::support::add_person(&app, name, village).await;
+        targets.push(Target {
+            unit: village.into(),
+            user: u.id.to_string(),
+            seq: entries[0].seq.to_string(),
+            person: person.to_string(),
+        });
     }
     // Every role bound to 岚漪镇, and the county-wide admin and auditor.
     let mut actors: Vec<(Option<Role>, &str)> = vec![(None, "")];
@@ -156,7 +182,10 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                 || matches!(route.send, Send::Json(_, b) if b.contains('{') && b.contains("{unit}"));
             for target in if templated { &targets[..] } else { &targets[..1] } {
                 let fill = |s: &str| {
-                    s.replace("{unit}", &target.unit).replace("{user}", &target.user).replace("{seq}", &target.seq)
+                    s.replace("{unit}", &target.unit)
+                        .replace("{user}", &target.user)
+                        .replace("{seq}", &target.seq)
+                        .replace("{person}", &target.person)
                 };
                 let path = fill(route.path);
                 let req = match route.send {

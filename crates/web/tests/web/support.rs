@@ -186,3 +186,43 @@ impl Client<'_> {
         res
     }
 }
+
+static NEXT_SEQ: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(1);
+
+/// Registers a synthetic person in a unit and returns their id.
+pub async fn add_person(app: &TestApp, name: &str, at: &str) -> i64 {
+    use shuangyong_domain::id_number::make;
+    use shuangyong_domain::person::{Category, PersonStatus, Registration};
+    use shuangyong_store::registry::{self, CategoryInput, PersonInput};
+    let seq = NEXT_SEQ.fetch_add(2, std::sync::atomic::Ordering::Relaxed) % 1000;
+    let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(seq as i64);
+    let s = app.store();
+    let tx = s.begin_write().await.unwrap();
+    let p = registry::create(
+        s,
+        &tx,
+        &Actor::system("test"),
+        &Scope::new(OrgPath::parse("140929").unwrap()),
+        PersonInput {
+            name: name.into(),
+            id_number: Some(make("140929", birth, seq)),
+            ethnicity: "汉族".into(),
+            registration: Registration::Rural,
+            org_path: OrgPath::parse(at).unwrap(),
+            address: String::new(),
+            phone: Some("13800001234".into()),
+            bank_account: None,
+            bank_name: String::new(),
+            status: PersonStatus::Normal,
+            status_date: None,
+            status_reason: String::new(),
+            categories: vec![CategoryInput::plain(Category::Veteran)],
+            service: vec![],
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    p.id
+}
