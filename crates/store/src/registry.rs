@@ -970,5 +970,17 @@ fn max_placeholder(sql: &str) -> usize {
 /// The change history of a person in scope: the audit entries about them, newest first.
 pub async fn history(store: &Store, scope: &Scope, id: i64) -> Result<Vec<audit::Entry>, StoreError> {
     get(store, scope, id).await?;
-    audit::for_entity(store, "person", &id.to_string()).await
+    let mut entries = audit::for_entity(store, "person", &id.to_string()).await?;
+    // People registered by an import carry that batch's entry.
+    let batch: Option<i64> = store
+        .query_one(store.conn(), "SELECT import_batch FROM person WHERE id = $1", [id.into()])
+        .await?
+        .map(|r| r.try_get("", "import_batch"))
+        .transpose()?
+        .flatten();
+    if let Some(b) = batch {
+        entries.extend(audit::for_entity(store, "import_batch", &b.to_string()).await?);
+        entries.sort_by_key(|e| std::cmp::Reverse(e.seq));
+    }
+    Ok(entries)
 }

@@ -11,6 +11,19 @@ CREATE TABLE household (
     created_at TEXT NOT NULL
 );
 
+-- One committed import file: who, when, which file (by SHA-256), how many rows.
+CREATE TABLE import_batch (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    org_path TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    rows_total INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
 CREATE TABLE person (
     id INTEGER PRIMARY KEY,
     county TEXT NOT NULL,
@@ -37,6 +50,7 @@ CREATE TABLE person (
     status_reason TEXT NOT NULL DEFAULT '',
     household_id INTEGER REFERENCES household(id),
     note TEXT NOT NULL DEFAULT '',
+    import_batch INTEGER REFERENCES import_batch(id),
     version INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
@@ -50,6 +64,7 @@ CREATE INDEX person_tail5 ON person(id_tail5);
 CREATE INDEX person_tail6 ON person(id_tail6);
 CREATE INDEX person_phone ON person(phone_index);
 CREATE INDEX person_birth ON person(birth_date);
+CREATE INDEX person_import ON person(import_batch);
 
 CREATE TABLE person_category (
     id INTEGER PRIMARY KEY,
@@ -113,4 +128,16 @@ CREATE TABLE life_check (
     confirmed_by TEXT NOT NULL,
     method TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (campaign_id, person_id)
+);
+
+-- Programs a person was recorded as receiving when migrated from older rolls (享受待遇), kept
+-- until the benefits engine turns them into enrolments checked against their rules.
+CREATE TABLE benefit_claim (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    program TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (person_id, program)
 );

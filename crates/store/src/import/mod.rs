@@ -1,0 +1,347 @@
+//! Bulk import of people: file → rows → domain types → per-row errors → preview → commit of the
+//! accepted rows in one transaction. People are matched by ID number, so the same file imported
+//! twice changes nothing.
+
+pub mod parse;
+pub mod reader;
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::Value;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use shuangyong_domain::pinyin::name_keys;
+use shuangyong_domain::text;
+
+use crate::audit::{self, Actor, Change};
+use crate::{Backend, Scope, Store, StoreError, now};
+pub use parse::{Accepted, HEADERS, RowError};
+pub use reader::{FileError, Table, read_table};
+
+/// What an import would do (preview) or did (commit).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Report {
+    /// Rows that are new people and will be (or were) registered.
+    pub accepted: usize,
+    /// Rows with mistakes: nothing of them is written.
+    pub rejected: usize,
+    /// Rows whose person is already registered: left as they are.
+    pub unchanged: usize,
+    pub errors: Vec<RowError>,
+    /// The batch written by a commit.
+    pub batch: Option<i64>,
+    /// A mistake in the file as a whole (nothing is read).
+    pub file_error: Option<String>,
+}
+
+/// The rows of a file, parsed and checked against the database, ready to commit.
+pub struct Plan {
+    pub report: Report,
+    rows: Vec<Accepted>,
+    total_rows: usize,
+}
+
+/// Reads and checks a file within `scope`; writes nothing.
+pub async fn plan(store: &Store, scope: &Scope, bytes: &[u8]) -> Result<Plan, StoreError> {
+    let empty = |msg: String| Plan {
+        report: Report { file_error: Some(msg), ..Default::default() },
+        rows: vec![],
+        total_rows: 0,
+    };
+    let table = match read_table(bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(empty(e.to_string())),
+    };
+    let columns = match parse::Columns::new(&table.headers) {
+        Ok(c) => c,
+        Err(m) => return Ok(empty(m)),
+    };
+    if table.rows.is_empty() {
+        return Ok(empty("文件中只有表头，没有数据行：请在表头下方逐行填写人员".into()));
+    }
+    let units = crate::org::list(store, scope).await?;
+    let index = parse::UnitIndex::new(&units);
+    let (accepted, mut errors) = parse::parse_rows(&table, &columns, &index);
+    // Against the database: registered in scope = unchanged; registered elsewhere = a mistake.
+    let crypto = store.crypto()?;
+    let mut existing: HashMap<String, String> = HashMap::new();
+    let indexes: Vec<String> =
+        accepted.iter().filter_map(|a| a.input.id_number.as_ref().map(|i| crypto.index("id", i.as_str()))).collect();
+    for chunk in indexes.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let rows = store
+            .query_all(
+                store.conn(),
+                &format!("SELECT id_index, org_path FROM person WHERE id_index IN ({})", placeholders.join(",")),
+                chunk.iter().map(|s| Value::from(s.clone())).collect::<Vec<_>>(),
+            )
+            .await?;
+        for r in rows {
+            existing.insert(r.try_get("", "id_index")?, r.try_get("", "org_path")?);
+        }
+    }
+    let mut rows = Vec::new();
+    let mut unchanged = 0;
+    for a in accepted {
+        let idx = crypto.index("id", a.input.id_number.as_ref().map(|i| i.as_str()).unwrap_or_default());
+        match existing.get(&idx) {
+            Some(path) if scope.contains_str(path) => unchanged += 1,
+            Some(_) => errors.push(RowError {
+                row: a.row,
+                column: "身份证号".into(),
+                reason: "该身份证号已在其他单位登记，同一身份证号只能登记一人：请联系县级业务员核实".into(),
+            }),
+            None => rows.push(a),
+        }
+    }
+    errors.sort_by_key(|e| e.row);
+    let rejected = errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+    Ok(Plan {
+        report: Report { accepted: rows.len(), rejected, unchanged, errors, batch: None, file_error: None },
+        rows,
+        total_rows: table.rows.len(),
+    })
+}
+
+/// How many people go into one INSERT statement (SQLite allows 32766 parameters).
+const CHUNK: usize = 400;
+
+/// Writes the accepted rows of a plan in one transaction, with one audit entry for the batch.
+/// `progress` is called with the number of people written so far.
+pub async fn commit(
+    store: &Store,
+    actor: &Actor,
+    scope: &Scope,
+    plan: Plan,
+    file_name: &str,
+    bytes: &[u8],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Report, StoreError> {
+    let mut report = plan.report;
+    if report.file_error.is_some() || plan.rows.is_empty() {
+        return Ok(report);
+    }
+    let crypto = store.crypto()?;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let t = now();
+    let tx = store.begin_write().await?;
+    let county = scope.root().county().to_owned();
+    let batch: i64 = store
+        .query_one(
+            &tx,
+            "INSERT INTO import_batch (county, org_path, file_name, sha256, rows_total, accepted, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            [
+                county.clone().into(),
+                scope.root().as_str().into(),
+                file_name.into(),
+                sha.clone().into(),
+                (plan.total_rows as i64).into(),
+                (plan.rows.len() as i64).into(),
+                actor.name.clone().into(),
+                t.into(),
+            ],
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
+        .try_get("", "id")?;
+    let mut written = 0;
+    for chunk in plan.rows.chunks(CHUNK) {
+        // People, returning their ids by blind index (unique), whatever order rows come back in.
+        let mut sql = String::from(
+            "INSERT INTO person (county, org_path, name, name_pinyin, name_initials, id_sealed, id_index, id_tail4, \
+             id_tail5, id_tail6, sex, birth_date, ethnicity, registration, address, phone_sealed, phone_index, \
+             bank_account_sealed, bank_name, status, status_date, status_reason, note, import_batch, version, created_at, \
+             updated_at) VALUES ",
+        );
+        let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 25);
+        let mut by_index: HashMap<String, usize> = HashMap::with_capacity(chunk.len());
+        for (k, a) in chunk.iter().enumerate() {
+            let p = &a.input;
+            let idn = p.id_number.as_ref().ok_or_else(|| anyhow::anyhow!("accepted row without an ID"))?;
+            let name = text::clean(&p.name);
+            let keys = name_keys(&name);
+            let id_index = crypto.index("id", idn.as_str());
+            by_index.insert(id_index.clone(), k);
+            let base = params.len();
+            params.extend([
+                Value::from(p.org_path.county()),
+                p.org_path.as_str().into(),
+                name.into(),
+                keys.full.into(),
+                keys.initials.into(),
+                crypto.seal("id_number", idn.as_str()).into(),
+                id_index.into(),
+                crypto.index("id_tail4", idn.tail(4)).into(),
+                crypto.index("id_tail5", idn.tail(5)).into(),
+                crypto.index("id_tail6", idn.tail(6)).into(),
+                idn.sex().code().into(),
+                idn.birth_date().into(),
+                text::clean(&p.ethnicity).into(),
+                p.registration.code().into(),
+                text::clean(&p.address).into(),
+                p.phone.as_deref().map(|x| crypto.seal("phone", x)).into(),
+                p.phone.as_deref().map(|x| crypto.index("phone", x)).into(),
+                p.bank_account.as_deref().map(|x| crypto.seal("bank_account", x)).into(),
+                text::clean(&p.bank_name).into(),
+                p.status.code().into(),
+                p.status_date.into(),
+                text::clean(&p.status_reason).into(),
+                text::clean(&p.note).into(),
+                batch.into(),
+                t.into(),
+            ]);
+            let n = params.len() - base;
+            let ph: Vec<String> = (base + 1..=base + n).map(|i| format!("${i}")).collect();
+            if k > 0 {
+                sql.push(',');
+            }
+            // version = 1; updated_at = created_at.
+            sql.push_str(&format!("({}, 1, ${}, ${})", ph[..n - 1].join(", "), base + n, base + n));
+        }
+        sql.push_str(" RETURNING id, id_index");
+        let rows = store.query_all(&tx, &sql, params).await?;
+        let mut ids = vec![0i64; chunk.len()];
+        for r in rows {
+            let idx: String = r.try_get("", "id_index")?;
+            let id: i64 = r.try_get("", "id")?;
+            if let Some(k) = by_index.get(&idx) {
+                ids[*k] = id;
+            }
+        }
+        insert_details(store, &tx, &county, chunk, &ids, t).await?;
+        written += chunk.len();
+        progress(written);
+    }
+    flag_batch_duplicates(store, &tx, batch).await?;
+    audit::append(
+        store,
+        &tx,
+        actor,
+        Change {
+            action: "import",
+            entity: "import_batch",
+            entity_id: batch.to_string(),
+            org_path: scope.root().to_string(),
+            summary: format!("导入人员 {} 人（文件 {file_name}，另有 {} 人已登记未改动）", written, report.unchanged),
+            before: None,
+            after: Some(serde_json::json!({
+                "file_name": file_name, "sha256": sha, "rows": plan.total_rows, "accepted": written,
+                "unchanged": report.unchanged, "rejected": report.rejected,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    if store.backend() == Backend::Sqlite {
+        // Fresh statistics for the planner after a large load.
+        let _ = store.exec(store.conn(), "PRAGMA optimize", []).await;
+    }
+    report.batch = Some(batch);
+    Ok(report)
+}
+
+async fn insert_details(
+    store: &Store,
+    tx: &crate::Tx,
+    county: &str,
+    chunk: &[Accepted],
+    ids: &[i64],
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    let mut cat_sql = Vec::new();
+    let mut cat_params: Vec<Value> = Vec::new();
+    let mut svc_sql = Vec::new();
+    let mut svc_params: Vec<Value> = Vec::new();
+    let mut claim_sql = Vec::new();
+    let mut claim_params: Vec<Value> = Vec::new();
+    let place = |params: &mut Vec<Value>, values: Vec<Value>| -> String {
+        let start = params.len();
+        params.extend(values);
+        let ph: Vec<String> = (start + 1..=params.len()).map(|i| format!("${i}")).collect();
+        format!("({})", ph.join(", "))
+    };
+    for (a, id) in chunk.iter().zip(ids) {
+        let mut seen = HashSet::new();
+        for c in a.input.categories.iter().filter(|c| seen.insert(c.category)) {
+            cat_sql.push(place(
+                &mut cat_params,
+                vec![
+                    county.into(),
+                    (*id).into(),
+                    c.category.code().into(),
+                    c.cause.map(|x| x.code()).into(),
+                    c.grade.map(|g| g.get() as i32).into(),
+                ],
+            ));
+        }
+        for s in &a.input.service {
+            svc_sql.push(place(
+                &mut svc_params,
+                vec![county.into(), (*id).into(), s.enlisted.into(), s.discharged.into()],
+            ));
+        }
+        let mut seen = HashSet::new();
+        for p in a.programs.iter().filter(|p| seen.insert(p.as_str())) {
+            claim_sql.push(place(
+                &mut claim_params,
+                vec![county.into(), (*id).into(), p.as_str().into(), "import".into(), t.into()],
+            ));
+        }
+    }
+    if !cat_sql.is_empty() {
+        store
+            .exec(
+                tx,
+                &format!(
+                    "INSERT INTO person_category (county, person_id, category, cause, grade) VALUES {}",
+                    cat_sql.join(",")
+                ),
+                cat_params,
+            )
+            .await?;
+    }
+    if !svc_sql.is_empty() {
+        store
+            .exec(
+                tx,
+                &format!(
+                    "INSERT INTO service_record (county, person_id, enlisted, discharged) VALUES {}",
+                    svc_sql.join(",")
+                ),
+                svc_params,
+            )
+            .await?;
+    }
+    if !claim_sql.is_empty() {
+        store
+            .exec(
+                tx,
+                &format!(
+                    "INSERT INTO benefit_claim (county, person_id, program, source, created_at) VALUES {}",
+                    claim_sql.join(",")
+                ),
+                claim_params,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Flags, in one statement, pairs with the same name and birth date in one township where at
+/// least one of the two came with this batch.
+async fn flag_batch_duplicates(store: &Store, tx: &crate::Tx, batch: i64) -> Result<u64, StoreError> {
+    store
+        .exec(
+            tx,
+            "INSERT INTO duplicate_flag (county, org_path, person_a, person_b, reason, status, created_at) \
+             SELECT a.county, substr(a.org_path, 1, 9), a.id, b.id, \
+                    '姓名（' || a.name || '）和出生日期相同（导入）', 'open', $2 \
+             FROM person a JOIN person b ON b.name = a.name AND b.birth_date = a.birth_date AND b.id > a.id \
+                  AND substr(b.org_path, 1, 9) = substr(a.org_path, 1, 9) \
+             WHERE (a.import_batch = $1 OR b.import_batch = $1) \
+               AND NOT EXISTS (SELECT 1 FROM duplicate_flag f WHERE f.person_a = a.id AND f.person_b = b.id)",
+            [batch.into(), now().into()],
+        )
+        .await
+}

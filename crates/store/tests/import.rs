@@ -1,0 +1,270 @@
+//! Import: preview writes nothing, commit writes the accepted rows in one transaction, a second
+//! import of the same file changes nothing, and every file of the bad corpus is refused clearly.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook};
+use shuangyong_domain::id_number::make;
+use shuangyong_domain::{OrgKind, OrgPath};
+use shuangyong_store::audit::{self, Actor, Verdict};
+use shuangyong_store::import::{self, HEADERS};
+use shuangyong_store::org::{self, NewUnit, Page};
+use shuangyong_store::registry::{self, Filter};
+use shuangyong_store::testing::{self, TestDb};
+use shuangyong_store::{Scope, Store};
+
+fn path(s: &str) -> OrgPath {
+    OrgPath::parse(s).unwrap()
+}
+
+fn county() -> Scope {
+    Scope::new(path("140929"))
+}
+
+async fn setup() -> TestDb {
+    let db = testing::fresh().await;
+    let s = &db.store;
+    let tx = s.begin_write().await.unwrap();
+    for (p, name, kind) in [
+        ("140929", "岢岚县", OrgKind::County),
+        ("140929/01", "岚漪镇", OrgKind::Township),
+        ("140929/02", "三井镇", OrgKind::Township),
+        ("140929/01/001", "东街村", OrgKind::Village),
+        ("140929/01/002", "新建村", OrgKind::Village),
+        ("140929/02/001", "团城村", OrgKind::Village),
+        ("140929/02/002", "新建村", OrgKind::Village),
+    ] {
+        let unit = NewUnit { path: path(p), name: name.into(), kind, sort: 0, note: String::new() };
+        org::create(s, &tx, &Actor::system("test"), unit).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    db
+}
+
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A good CSV of `n` people spread over the villages.
+fn good_csv(n: u16) -> String {
+    let mut s = HEADERS.join(",") + "\n";
+    let units = ["东街村", "140929/01/002", "团城村", "140929/02/002"];
+    for i in 0..n {
+        let id = make("140929", date(1950, 1, 1) + chrono::Duration::days(i as i64 * 37), i * 2 + 1);
+        s.push_str(&format!(
+            "测试{i},{},男,汉族,农村,{},农村籍退役士兵、退役军人,1975年3月,1980.01,,,1380000{:04},62220212345{:08},农村信用社,老兵生活补助,正常\n",
+            id.as_str(),
+            units[i as usize % units.len()],
+            i,
+            i
+        ));
+    }
+    s
+}
+
+async fn run(s: &Store, bytes: &[u8], commit: bool) -> import::Report {
+    let plan = import::plan(s, &county(), bytes).await.unwrap();
+    if commit {
+        import::commit(s, &Actor::system("test"), &county(), plan, "test.csv", bytes, &|_| {}).await.unwrap()
+    } else {
+        plan.report
+    }
+}
+
+#[tokio::test]
+async fn preview_writes_nothing_and_commit_writes_all_accepted_rows() {
+    let db = setup().await;
+    let s = &db.store;
+    let csv = good_csv(30);
+    let before_audit = audit::count(s, s.conn()).await.unwrap();
+    let preview = run(s, csv.as_bytes(), false).await;
+    assert_eq!((preview.accepted, preview.rejected, preview.unchanged), (30, 0, 0), "{:?}", preview.errors);
+    assert_eq!(s.count("person").await.unwrap(), 0, "preview writes nothing");
+    assert_eq!(audit::count(s, s.conn()).await.unwrap(), before_audit);
+    let done = run(s, csv.as_bytes(), true).await;
+    assert_eq!(done.accepted, 30);
+    assert!(done.batch.is_some());
+    assert_eq!(s.count("person").await.unwrap(), 30);
+    assert_eq!(s.count("person_category").await.unwrap(), 60);
+    assert_eq!(s.count("service_record").await.unwrap(), 30);
+    assert_eq!(s.count("benefit_claim").await.unwrap(), 30);
+    assert_eq!(audit::count(s, s.conn()).await.unwrap(), before_audit + 1, "one entry for the batch");
+    // Imported people are searchable and decrypt.
+    let f = Filter { q: Some("测试7".into()), ..Default::default() };
+    let (rows, _) = registry::list(s, &county(), &f, Page::default()).await.unwrap();
+    assert_eq!(rows[0].name, "测试7");
+    let p = registry::get(s, &county(), rows[0].id).await.unwrap();
+    assert_eq!(p.phone_masked, "138****0007");
+    assert_eq!(p.service[0].enlisted, Some(date(1975, 3, 1)));
+    assert_eq!(p.org_path.as_str(), "140929/02/002", "a unit named by its code");
+    let hist = registry::history(s, &county(), p.id).await.unwrap();
+    assert!(hist.iter().any(|e| e.summary.contains("导入人员 30 人")), "the person's history shows the import");
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}
+
+#[tokio::test]
+async fn the_same_file_imported_twice_changes_nothing() {
+    let db = setup().await;
+    let s = &db.store;
+    let csv = good_csv(12);
+    run(s, csv.as_bytes(), true).await;
+    let audit_before = audit::count(s, s.conn()).await.unwrap();
+    let again = run(s, csv.as_bytes(), true).await;
+    assert_eq!((again.accepted, again.unchanged, again.rejected), (0, 12, 0));
+    assert_eq!(again.batch, None);
+    assert_eq!(s.count("person").await.unwrap(), 12);
+    assert_eq!(s.count("import_batch").await.unwrap(), 1);
+    assert_eq!(audit::count(s, s.conn()).await.unwrap(), audit_before);
+}
+
+#[tokio::test]
+async fn a_file_with_some_bad_rows_commits_the_good_ones_only() {
+    let db = setup().await;
+    let s = &db.store;
+    let mut csv = good_csv(3);
+    csv.push_str("坏人,123,男,汉族,农村,东街村,退役军人,,,,,,,,,正常\n");
+    let r = run(s, csv.as_bytes(), true).await;
+    assert_eq!((r.accepted, r.rejected), (3, 1));
+    assert_eq!(r.errors[0].row, 5);
+    assert_eq!(r.errors[0].column, "身份证号");
+    assert_eq!(s.count("person").await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_township_clerk_imports_only_into_the_township() {
+    let db = setup().await;
+    let s = &db.store;
+    let csv = good_csv(4);
+    let town = Scope::new(path("140929/01"));
+    let plan = import::plan(s, &town, csv.as_bytes()).await.unwrap();
+    assert_eq!(plan.report.accepted, 2);
+    assert_eq!(plan.report.rejected, 2);
+    assert!(plan.report.errors.iter().all(|e| e.column == "所属单位" && e.reason.contains("管辖范围")));
+    // A person already registered in another township is a mistake, not "unchanged".
+    run(s, csv.as_bytes(), true).await;
+    let r = import::plan(s, &town, csv.as_bytes()).await.unwrap().report;
+    assert_eq!(r.unchanged, 2);
+}
+
+#[tokio::test]
+async fn xlsx_with_text_ids_and_date_cells_imports() {
+    let db = setup().await;
+    let s = &db.store;
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in HEADERS.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let id = make("140929", date(1955, 6, 7), 11);
+    sheet.write_string(1, 0, "王五").unwrap();
+    sheet.write_string(1, 1, id.as_str()).unwrap();
+    sheet.write_string(1, 5, "东街村").unwrap();
+    sheet.write_string(1, 6, "残疾军人;退役军人").unwrap();
+    let enlisted = rust_xlsxwriter::ExcelDateTime::from_ymd(1974, 12, 1).unwrap();
+    sheet.write_datetime_with_format(1, 7, &enlisted, &date_format).unwrap();
+    sheet.write_string(1, 9, "因战").unwrap();
+    sheet.write_number(1, 10, 6).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = run(s, &bytes, true).await;
+    assert_eq!(r.accepted, 1, "{:?}", r.errors);
+    let (rows, _) = registry::list(s, &county(), &Filter::default(), Page::default()).await.unwrap();
+    let p = registry::get(s, &county(), rows[0].id).await.unwrap();
+    assert_eq!(p.service[0].enlisted, Some(date(1974, 12, 1)));
+    assert_eq!(p.categories[0].describe(), "残疾军人（因战六级）");
+}
+
+#[tokio::test]
+async fn every_file_of_the_bad_corpus_is_refused_clearly_and_writes_nothing() {
+    let db = setup().await;
+    let s = &db.store;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import_corpus");
+    let expected = std::fs::read_to_string(dir.join("EXPECTED.tsv")).unwrap();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in expected.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let (file, words) = line.split_once('\t').unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let plan = import::plan(s, &county(), &bytes).await.unwrap();
+        let r = plan.report.clone();
+        let said: Vec<String> = r
+            .file_error
+            .iter()
+            .cloned()
+            .chain(r.errors.iter().map(|e| format!("第{}行 {}：{}", e.row, e.column, e.reason)))
+            .collect();
+        if !said.iter().any(|m| m.contains(words)) {
+            failures.push(format!("{file}: expected “{words}”, got {said:?}"));
+        }
+        if r.accepted != 0 {
+            failures.push(format!("{file}: {} rows would be written", r.accepted));
+        }
+        for e in &r.errors {
+            if e.row < 2 || e.reason.is_empty() {
+                failures.push(format!("{file}: an error without a row or a reason: {e:?}"));
+            }
+        }
+        let out = import::commit(s, &Actor::system("t"), &county(), plan, file, &bytes, &|_| {}).await.unwrap();
+        assert_eq!(out.batch, None, "{file}");
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 30, "the corpus has {checked} files");
+    assert_eq!(s.count("person").await.unwrap(), 0);
+    assert_eq!(s.count("import_batch").await.unwrap(), 0);
+}
+
+/// Writes the corpus's spreadsheet files. Run with `cargo test -p shuangyong-store --test import
+/// -- --ignored` after changing it; the files are committed.
+#[test]
+#[ignore]
+fn regenerate_xlsx_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import_corpus");
+    let id = make("140929", date(1956, 5, 17), 123);
+    let header = |sheet: &mut rust_xlsxwriter::Worksheet| {
+        for (c, h) in HEADERS.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+    };
+    let base_row = |sheet: &mut rust_xlsxwriter::Worksheet| {
+        sheet.write_string(1, 0, "张三").unwrap();
+        sheet.write_string(1, 5, "东街村").unwrap();
+        sheet.write_string(1, 6, "退役军人").unwrap();
+    };
+    // ID typed as a number: Excel keeps 15 significant digits.
+    let mut wb = Workbook::new();
+    let s = wb.add_worksheet();
+    header(s);
+    base_row(s);
+    s.write_number(1, 1, id.as_str().parse::<f64>().unwrap()).unwrap();
+    wb.save(dir.join("id_as_number.xlsx")).unwrap();
+    // A formula where the ID belongs.
+    let mut wb = Workbook::new();
+    let s = wb.add_worksheet();
+    header(s);
+    base_row(s);
+    s.write_formula(1, 1, rust_xlsxwriter::Formula::new("=CONCATENATE(\"1409\",\"29\")")).unwrap();
+    wb.save(dir.join("formula_in_id.xlsx")).unwrap();
+    // An empty workbook.
+    let mut wb = Workbook::new();
+    wb.add_worksheet();
+    wb.save(dir.join("empty_sheet.xlsx")).unwrap();
+    // A good file cut short, as an interrupted download leaves it.
+    let mut wb = Workbook::new();
+    let s = wb.add_worksheet();
+    header(s);
+    base_row(s);
+    s.write_string(1, 1, id.as_str()).unwrap();
+    let full = wb.save_to_buffer().unwrap();
+    std::fs::write(dir.join("truncated.xlsx"), &full[..full.len() / 2]).unwrap();
+    // A bad check digit in an otherwise fine spreadsheet.
+    let mut wb = Workbook::new();
+    let s = wb.add_worksheet();
+    header(s);
+    base_row(s);
+    let mut bad = id.as_str().to_owned();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '1' { '2' } else { '1' });
+    s.write_string(1, 1, &bad).unwrap();
+    wb.save(dir.join("bad_checksum.xlsx")).unwrap();
+}
