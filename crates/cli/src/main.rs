@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use shuangyong_domain::{OrgKind, OrgPath, Role};
 use shuangyong_store::audit::{self, Actor, Verdict};
 use shuangyong_store::crypto::FieldCrypto;
+use shuangyong_store::export::ExportFormat;
+use shuangyong_store::import;
 use shuangyong_store::org::{self, NewUnit};
 use shuangyong_store::user::{self, NewUser};
 use shuangyong_store::{Scope, Store, backup};
@@ -64,10 +66,46 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import people from a CSV or XLSX file: preview by default, `--commit` to write.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export people to XLSX or CSV (by the file's extension), masked unless `--full`.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Write a consistent copy of the (SQLite) database while it is in use.
     Backup { file: PathBuf },
     /// Replace the (SQLite) database with a backup, after checking it. Stop the server first.
     Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// People in the template's columns (姓名,身份证号,…).
+    Persons {
+        file: PathBuf,
+        /// Write the accepted rows (in one transaction). Without it nothing is written.
+        #[arg(long)]
+        commit: bool,
+        /// Print {"accepted", "rejected", "unchanged", "errors": [{"row", "column", "reason"}]}.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// People, in the import template's columns.
+    Persons {
+        #[arg(long)]
+        out: PathBuf,
+        /// Full ID numbers, phones and bank accounts (recorded in the audit log).
+        #[arg(long)]
+        full: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -230,6 +268,56 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Import { what: ImportWhat::Persons { file, commit, json } } => {
+            let store = open_with_key(&cli.db, &cli.key_file).await?;
+            let scope = county_scope(&store).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
+            let plan = import::plan(&store, &scope, &bytes).await?;
+            let report = if commit && plan.report.file_error.is_none() {
+                let bar = indicatif::ProgressBar::new(plan.report.accepted as u64);
+                if json {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+                }
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("写入 {bar:40} {pos}/{len} 人 {per_sec} 剩余 {eta}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let r = import::commit(&store, &Actor::system("命令行导入"), &scope, plan, &name, &bytes, &|n| {
+                    bar.set_position(n as u64)
+                })
+                .await?;
+                bar.finish_and_clear();
+                r
+            } else {
+                plan.report
+            };
+            print_import(&report, json, commit);
+            if report.file_error.is_some() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Export { what: ExportWhat::Persons { out, full } } => {
+            let store = open_with_key(&cli.db, &cli.key_file).await?;
+            let scope = county_scope(&store).await?;
+            let format =
+                ExportFormat::from_file_name(&out.to_string_lossy()).context("导出文件名应以 .xlsx 或 .csv 结尾")?;
+            let (bytes, n) = shuangyong_store::export::persons(
+                &store,
+                &Actor::system("命令行导出"),
+                &scope,
+                &Default::default(),
+                full,
+                format,
+            )
+            .await?;
+            std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+            println!(
+                "已导出 {n} 人到 {}（{}）",
+                out.display(),
+                if full { "含完整敏感信息，已记入审计日志" } else { "敏感信息已脱敏" }
+            );
+        }
         Command::Backup { file } => {
             let store = Store::connect(&cli.db).await?;
             backup::backup(&store, &file).await?;
@@ -241,6 +329,37 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The county's whole tree: the command line runs with the operator's full authority.
+async fn county_scope(store: &Store) -> anyhow::Result<Scope> {
+    let root = org::root(store)
+        .await?
+        .context("数据库中还没有县级单位：请先用 org add 建立，例如 org add 140929 岢岚县 --kind county")?;
+    Ok(Scope::new(root.path))
+}
+
+fn print_import(r: &import::Report, json: bool, committed: bool) {
+    if json {
+        let v = serde_json::json!({
+            "accepted": r.accepted, "rejected": r.rejected, "unchanged": r.unchanged, "errors": r.errors,
+            "batch": r.batch, "file_error": r.file_error,
+        });
+        println!("{v}");
+        return;
+    }
+    if let Some(e) = &r.file_error {
+        println!("无法导入：{e}");
+        return;
+    }
+    for e in &r.errors {
+        println!("第{}行 {}：{}", e.row, e.column, e.reason);
+    }
+    let verb = if committed && r.batch.is_some() { "已写入" } else { "可写入" };
+    println!("{verb} {} 人；有错误 {} 行；已登记未改动 {} 人。", r.accepted, r.rejected, r.unchanged);
+    if !committed && r.accepted > 0 {
+        println!("以上为预览，未写入任何数据；确认无误后加 --commit 写入。");
+    }
 }
 
 /// Opens the database with its key file. A new installation (no people yet) without a key file

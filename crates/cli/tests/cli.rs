@@ -155,3 +155,76 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     let o = run(&url, &["audit", "verify"], "");
     assert_eq!(o.status.code(), Some(0));
 }
+
+fn id_for(seq: u16) -> String {
+    shuangyong_domain::id_number::make("140929", chrono::NaiveDate::from_ymd_opt(1955, 4, 3).unwrap(), seq)
+        .as_str()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn import_previews_commits_once_and_export_masks_unless_full() {
+    let (url, _file) = testing::empty_url().await.unwrap();
+    run(&url, &["org", "add", "140929", "岢岚县", "--kind", "county"], "");
+    run(&url, &["org", "add", "140929/01", "岚漪镇", "--kind", "township"], "");
+    run(&url, &["org", "add", "140929/01/001", "东街村", "--kind", "village"], "");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    let mut text = shuangyong_store::import::HEADERS.join(",") + "\n";
+    for i in 0..3 {
+        text.push_str(&format!(
+            "老兵{i},{},,汉族,农村,东街村,农村籍退役士兵,1970-01,1975-01,,,13800000{i:03},,,,\n",
+            id_for(i * 2 + 1)
+        ));
+    }
+    text.push_str("错行,1234,,,,东街村,退役军人,,,,,,,,,\n");
+    std::fs::write(&csv, text).unwrap();
+    let o = run(&url, &["import", "persons", csv.to_str().unwrap(), "--json"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["accepted"].as_u64(), v["rejected"].as_u64()), (Some(3), Some(1)), "{v}");
+    assert_eq!(v["errors"][0]["row"], 5);
+    assert_eq!(v["errors"][0]["column"], "身份证号");
+    let store = shuangyong_store::Store::open(&url).await.unwrap();
+    assert_eq!(store.count("person").await.unwrap(), 0, "preview wrote nothing");
+    let o = run(&url, &["import", "persons", csv.to_str().unwrap(), "--commit"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已写入 3 人"), "{}", text(&o));
+    assert_eq!(store.count("person").await.unwrap(), 3);
+    let o = run(&url, &["import", "persons", csv.to_str().unwrap(), "--commit", "--json"], "");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["accepted"].as_u64(), v["unchanged"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(store.count("person").await.unwrap(), 3);
+    // Export: masked by default, full on request; both audited.
+    let masked = dir.path().join("out.csv");
+    let o = run(&url, &["export", "persons", "--out", masked.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let body = std::fs::read_to_string(&masked).unwrap();
+    assert!(body.contains("老兵1") && body.contains("********") && !body.contains(&id_for(3)));
+    assert!(body.contains("138****0001"));
+    let full = dir.path().join("full.xlsx");
+    let o = run(&url, &["export", "persons", "--out", full.to_str().unwrap(), "--full"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    // The full export can be imported again: nothing changes.
+    let o = run(&url, &["import", "persons", full.to_str().unwrap(), "--json"], "");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["accepted"].as_u64(), v["unchanged"].as_u64(), v["rejected"].as_u64()),
+        (Some(0), Some(3), Some(0)),
+        "{v}"
+    );
+    let exports = store
+        .query_all(store.conn(), "SELECT summary FROM audit_log WHERE action = 'export' ORDER BY seq", [])
+        .await
+        .unwrap();
+    assert_eq!(exports.len(), 2);
+    // Without its key file the database will not serve.
+    let o = bin()
+        .args(["--db", &url, "--key-file", "/nonexistent/k.key", "serve", "--addr", "127.0.0.1:0"])
+        .env_remove("SHUANGYONG_DB")
+        .env_remove("SHUANGYONG_KEY_FILE")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o).contains("找不到密钥文件"), "{}", text(&o));
+}

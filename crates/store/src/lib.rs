@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod crypto;
 mod db;
+pub mod export;
 pub mod import;
 pub mod org;
 pub mod registry;
