@@ -170,15 +170,15 @@ async fn import_previews_commits_once_and_export_masks_unless_full() {
     run(&url, &["org", "add", "140929/01/001", "东街村", "--kind", "village"], "");
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("people.csv");
-    let mut text = shuangyong_store::import::HEADERS.join(",") + "\n";
+    let mut content = shuangyong_store::import::HEADERS.join(",") + "\n";
     for i in 0..3 {
         text.push_str(&format!(
             "老兵{i},{},,汉族,农村,东街村,农村籍退役士兵,1970-01,1975-01,,,13800000{i:03},,,,\n",
             id_for(i * 2 + 1)
         ));
     }
-    text.push_str("错行,1234,,,,东街村,退役军人,,,,,,,,,\n");
-    std::fs::write(&csv, text).unwrap();
+    content.push_str("错行,1234,,,,东街村,退役军人,,,,,,,,,\n");
+    std::fs::write(&csv, content).unwrap();
     let o = run(&url, &["import", "persons", csv.to_str().unwrap(), "--json"], "");
     assert!(o.status.success(), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
