@@ -172,7 +172,7 @@ async fn import_previews_commits_once_and_export_masks_unless_full() {
     let csv = dir.path().join("people.csv");
     let mut content = shuangyong_store::import::HEADERS.join(",") + "\n";
     for i in 0..3 {
-        text.push_str(&format!(
+        content.push_str(&format!(
             "老兵{i},{},,汉族,农村,东街村,农村籍退役士兵,1970-01,1975-01,,,13800000{i:03},,,,\n",
             id_for(i * 2 + 1)
         ));
