@@ -90,11 +90,16 @@ impl FieldCrypto {
 
     /// Seals `plain` for `column`.
     pub fn seal(&self, column: &str, plain: &str) -> Vec<u8> {
+        self.seal_bytes(column, plain.as_bytes())
+    }
+
+    /// Seals bytes (an uploaded file waiting for its commit) for `column`.
+    pub fn seal_bytes(&self, column: &str, plain: &[u8]) -> Vec<u8> {
         let nonce = Nonce::generate();
         let ct = self
             .cipher
-            .encrypt(&nonce, Payload { msg: plain.as_bytes(), aad: column.as_bytes() })
-            .expect("AES-GCM encryption of a short field cannot fail");
+            .encrypt(&nonce, Payload { msg: plain, aad: column.as_bytes() })
+            .expect("AES-GCM encryption cannot fail for inputs below its 64 GiB limit");
         let mut out = Vec::with_capacity(1 + nonce.len() + ct.len());
         out.push(VERSION);
         out.extend_from_slice(&nonce);
@@ -104,6 +109,12 @@ impl FieldCrypto {
 
     /// Opens a value sealed for `column`.
     pub fn open(&self, column: &str, sealed: &[u8]) -> Result<String, StoreError> {
+        String::from_utf8(self.open_bytes(column, sealed)?)
+            .map_err(|_| anyhow::anyhow!("sealed {column}: not UTF-8").into())
+    }
+
+    /// Opens bytes sealed for `column`.
+    pub fn open_bytes(&self, column: &str, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
         if sealed.len() < 1 + 12 + 16 || sealed[0] != VERSION {
             return Err(anyhow::anyhow!("sealed {column}: bad format").into());
         }
@@ -112,7 +123,7 @@ impl FieldCrypto {
             .cipher
             .decrypt(&nonce, Payload { msg: &sealed[13..], aad: column.as_bytes() })
             .map_err(|_| anyhow::anyhow!("sealed {column}: does not open with this key (wrong key file?)"))?;
-        String::from_utf8(plain).map_err(|_| anyhow::anyhow!("sealed {column}: not UTF-8").into())
+        Ok(plain)
     }
 
     /// The blind index of a value of a kind (`id`, `id_tail4`, `phone`, …): equal values give

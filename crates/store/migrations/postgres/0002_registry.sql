@@ -141,3 +141,13 @@ CREATE TABLE benefit_claim (
     created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (person_id, program)
 );
+
+-- A file uploaded for import, sealed, waiting between its preview and its commit (an hour at most).
+CREATE TABLE import_upload (
+    id BIGSERIAL PRIMARY KEY,
+    county TEXT NOT NULL,
+    user_id BIGINT NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    sealed BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);

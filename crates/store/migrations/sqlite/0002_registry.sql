@@ -141,3 +141,13 @@ CREATE TABLE benefit_claim (
     created_at TEXT NOT NULL,
     UNIQUE (person_id, program)
 );
+
+-- A file uploaded for import, sealed, waiting between its preview and its commit (an hour at most).
+CREATE TABLE import_upload (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);

@@ -345,3 +345,50 @@ async fn flag_batch_duplicates(store: &Store, tx: &crate::Tx, batch: i64) -> Res
         )
         .await
 }
+
+/// How long an uploaded file waits for its commit.
+pub const UPLOAD_MINUTES: i64 = 60;
+
+/// Keeps an uploaded file, sealed, for the user who previewed it; returns its id.
+pub async fn save_upload(
+    store: &Store,
+    user_id: i64,
+    county: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<i64, StoreError> {
+    let sealed = store.crypto()?.seal_bytes("import_upload", bytes);
+    // Old uploads are dropped as new ones come.
+    let cutoff = now() - chrono::Duration::minutes(UPLOAD_MINUTES);
+    store.exec(store.conn(), "DELETE FROM import_upload WHERE created_at < $1", [cutoff.into()]).await?;
+    let row = store
+        .query_one(
+            store.conn(),
+            "INSERT INTO import_upload (county, user_id, file_name, sealed, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            [county.into(), user_id.into(), file_name.into(), sealed.into(), now().into()],
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?;
+    Ok(row.try_get("", "id")?)
+}
+
+/// Takes back an upload of this user (file name and bytes), if it has not expired.
+pub async fn load_upload(store: &Store, user_id: i64, id: i64) -> Result<(String, Vec<u8>), StoreError> {
+    let cutoff = now() - chrono::Duration::minutes(UPLOAD_MINUTES);
+    let row = store
+        .query_one(
+            store.conn(),
+            "SELECT file_name, sealed FROM import_upload WHERE id = $1 AND user_id = $2 AND created_at >= $3",
+            [id.into(), user_id.into(), cutoff.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::invalid("上传的文件已过期或已导入，请重新上传"))?;
+    let sealed: Vec<u8> = row.try_get("", "sealed")?;
+    Ok((row.try_get("", "file_name")?, store.crypto()?.open_bytes("import_upload", &sealed)?))
+}
+
+/// Forgets an upload (after its commit).
+pub async fn drop_upload(store: &Store, id: i64) -> Result<(), StoreError> {
+    store.exec(store.conn(), "DELETE FROM import_upload WHERE id = $1", [id.into()]).await?;
+    Ok(())
+}

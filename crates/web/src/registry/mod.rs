@@ -21,6 +21,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::layout::{Layout, Pager, flash, query_string};
 
 pub mod form;
+pub mod transfer;
 use form::PersonForm;
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/registry/{id}", get(show).post(update))
         .route("/registry/{id}/edit", get(edit))
         .route("/registry/{id}/reveal", post(reveal))
+        .merge(transfer::router())
 }
 
 /// The list's query string.
@@ -105,6 +107,7 @@ struct ListPage {
     categories: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     may_edit: bool,
+    may_reveal: bool,
 }
 
 async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> Result<ListPage, AppError> {
@@ -132,6 +135,7 @@ async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQue
         categories: categories(),
         statuses: statuses(),
         may_edit: auth.user.role.may_edit_people(),
+        may_reveal: auth.user.role.may_reveal(),
     })
 }
 

@@ -35,6 +35,8 @@ impl Who {
 
 enum Send {
     Get,
+    /// A multipart upload of an empty file.
+    Upload,
     Form(&'static [(&'static str, &'static str)]),
     Json(Method, &'static str),
 }
@@ -92,6 +94,12 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/registry?q=zs&category=veteran&min_age=60", Who::PeopleReader),
     r(Send::Get, "/registry/new", Who::PeopleEditor),
     r(Send::Form(&[("name", "")]), "/registry", Who::PeopleEditor),
+    r(Send::Get, "/registry/import", Who::PeopleEditor),
+    r(Send::Upload, "/registry/import", Who::PeopleEditor),
+    r(Send::Form(&[]), "/registry/import/999999/commit", Who::PeopleEditor),
+    r(Send::Get, "/registry/import/template.xlsx", Who::PeopleEditor),
+    r(Send::Get, "/registry/export?format=csv", Who::PeopleReader),
+    r(Send::Get, "/registry/export?format=xlsx&full=1", Who::Revealer),
     r(Send::Get, "/registry/{person}", Who::PeopleReader),
     r(Send::Get, "/registry/{person}/edit", Who::PeopleEditor),
     r(Send::Form(&[("name", "")]), "/registry/{person}", Who::PeopleEditor),
@@ -190,6 +198,16 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                 let path = fill(route.path);
                 let req = match route.send {
                     Send::Get => Request::get(&path).body(Body::empty()).unwrap(),
+                    Send::Upload => {
+                        let b = "----matrixBoundary";
+                        let body = format!(
+                            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n\r\n--{b}--\r\n"
+                        );
+                        Request::post(format!("{path}?_csrf={}", c.csrf))
+                            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
+                            .body(Body::from(body))
+                            .unwrap()
+                    }
                     Send::Form(fields) => {
                         let mut all = vec![("_csrf".to_owned(), c.csrf.clone())];
                         all.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), fill(v))));

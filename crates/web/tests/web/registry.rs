@@ -190,3 +190,70 @@ async fn bad_search_input_is_harmless() {
     assert!(bad_age.body.contains("最小年龄应为整数"));
     assert_eq!(app.store().count("person").await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn upload_preview_commit_and_export() {
+    let app = TestApp::spawn().await;
+    app.add_user("lanyi", Role::TownshipClerk, "140929/01").await;
+    app.add_user("village", Role::VillageContact, "140929/01/001").await;
+    let mut c = app.login("lanyi").await;
+    let page = c.get("/registry/import").await;
+    assert!(page.body.contains("下载导入模板"));
+    let template = c.get("/registry/import/template.xlsx").await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.headers.get("content-disposition").unwrap().to_str().unwrap().contains("attachment"));
+    let mut csv = shuangyong_store::import::HEADERS.join(",") + "\n";
+    csv.push_str(&format!("钱七,{},,汉族,农村,东街村,退役军人,1970-01,1975-01,,,13800007777,,,,\n", id(201)));
+    csv.push_str(&format!("孙八,{},,汉族,农村,东街村,退役军人,,,,,,,,,\n", id(203)));
+    csv.push_str("错误,1234,,,,东街村,退役军人,,,,,,,,,\n");
+    csv.push_str(&format!("外镇,{},,汉族,农村,团城村,退役军人,,,,,,,,,\n", id(205)));
+    let preview = c.upload("/registry/import", "people.csv", csv.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("确认导入 2 人"), "{}", preview.body);
+    assert!(preview.body.contains("第4行") && preview.body.contains("身份证号"));
+    assert!(preview.body.contains("第5行") && preview.body.contains("管辖范围"));
+    assert_eq!(app.store().count("person").await.unwrap(), 0, "preview writes nothing");
+    let sealed: Vec<u8> = {
+        let r =
+            app.store().query_one(app.store().conn(), "SELECT sealed FROM import_upload", []).await.unwrap().unwrap();
+        r.try_get("", "sealed").unwrap()
+    };
+    assert!(!String::from_utf8_lossy(&sealed).contains(&id(201)), "the waiting upload is sealed");
+    let action = preview.body.split("action=\"/registry/import/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let res = c.post_form(&format!("/registry/import/{action}"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let list = c.get("/registry").await;
+    assert!(list.body.contains("已导入 2 人") && list.body.contains("钱七") && list.body.contains("孙八"));
+    // The same upload cannot be committed twice.
+    let again = c.post_form(&format!("/registry/import/{action}"), &[]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store().count("person").await.unwrap(), 2);
+    // Export: masked for everyone, full only for a role that may reveal.
+    let masked = c.get("/registry/export?format=csv&q=钱七").await;
+    assert_eq!(masked.status, StatusCode::OK);
+    assert!(masked.body.contains("钱七") && !masked.body.contains("孙八") && !masked.body.contains(&id(201)));
+    let full = c.get("/registry/export?format=csv&full=1").await;
+    assert!(full.body.contains(&id(201)) && full.body.contains("13800007777"));
+    let mut v = app.login("village").await;
+    assert_eq!(v.get("/registry/export?format=csv&full=1").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(v.get("/registry/export?format=csv").await.status, StatusCode::OK);
+    let exports = app
+        .store()
+        .query_all(app.store().conn(), "SELECT summary FROM audit_log WHERE action = 'export'", [])
+        .await
+        .unwrap();
+    assert_eq!(exports.len(), 3, "each export is an audit entry");
+}
+
+#[tokio::test]
+async fn a_bad_upload_says_why_and_offers_no_commit() {
+    let app = TestApp::spawn().await;
+    app.add_user("lanyi", Role::TownshipClerk, "140929/01").await;
+    let mut c = app.login("lanyi").await;
+    c.get("/registry/import").await;
+    let res = c.upload("/registry/import", "old.xls", &[0xD0, 0xCF, 0x11, 0xE0, 0, 0, 0, 0]).await;
+    assert!(res.body.contains("旧版 Excel") && !res.body.contains("确认导入"), "{}", res.body);
+    let res = c.upload("/registry/import", "empty.csv", b"").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("请先选择要导入的文件"));
+}

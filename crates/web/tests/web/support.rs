@@ -135,7 +135,7 @@ impl Client<'_> {
             let value = sc.split(';').next().unwrap().trim_start_matches("sy_session=").to_owned();
             self.cookie = (!value.is_empty()).then_some(value);
         }
-        let body = String::from_utf8(to_bytes(res.into_body(), 16 << 20).await.unwrap().to_vec()).unwrap();
+        let body = String::from_utf8_lossy(&to_bytes(res.into_body(), 64 << 20).await.unwrap()).into_owned();
         if let Some(t) = extract_csrf(&body) {
             self.csrf = t;
         }
@@ -157,6 +157,27 @@ impl Client<'_> {
     pub async fn post_raw(&mut self, path: &str, body: String) -> TestResponse {
         let req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Uploads a file as a browser does: multipart, the CSRF token in the query string.
+    pub async fn upload(&mut self, path: &str, file_name: &str, bytes: &[u8]) -> TestResponse {
+        let boundary = "----shuangyongTestBoundary7MA4YWxk";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = Request::post(format!("{path}{sep}_csrf={}", self.csrf))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
             .header("sec-fetch-site", "same-origin")
             .body(Body::from(body))
             .unwrap();
