@@ -367,3 +367,94 @@ async fn no_plain_id_number_phone_or_account_is_anywhere_in_the_sqlite_file() {
         assert!(!text.contains(acct.as_str()), "account {acct} found in the file");
     }
 }
+
+#[tokio::test]
+async fn a_manager_merges_or_keeps_flagged_near_duplicates() {
+    use shuangyong_store::duplicates;
+    let db = setup().await;
+    let s = &db.store;
+    let a = register(s, input("王五", &make("140929", born(1950, 1, 2), 11), "140929/01/001")).await.unwrap();
+    let mut second = input("王五", &make("140930", born(1950, 1, 2), 13), "140929/01/002");
+    second.categories = vec![CategoryInput::plain(Category::Veteran)];
+    let b = register(s, second).await.unwrap();
+    register(s, input("赵六", &make("140929", born(1960, 1, 2), 21), "140929/01/001")).await.unwrap();
+    register(s, input("赵六", &make("140930", born(1960, 1, 2), 23), "140929/01/002")).await.unwrap();
+    let (flags, total) = duplicates::list_open(s, &county(), Page::default()).await.unwrap();
+    assert_eq!(total, 2);
+    // Not visible to another township.
+    assert_eq!(duplicates::list_open(s, &Scope::new(path("140929/02")), Page::default()).await.unwrap().1, 0);
+    let wang = flags.iter().find(|f| f.a.name == "王五").unwrap();
+    let zhao = flags.iter().find(|f| f.a.name == "赵六").unwrap();
+    let tx = s.begin_write().await.unwrap();
+    let kept = duplicates::merge(s, &tx, &Actor::system("t"), &county(), wang.id, a.id).await.unwrap();
+    duplicates::keep_both(s, &tx, &Actor::system("t"), &county(), zhao.id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(kept, a.id);
+    assert!(registry::get(s, &county(), b.id).await.is_err(), "the other record is gone");
+    let merged = registry::get(s, &county(), a.id).await.unwrap();
+    let cats: Vec<Category> = merged.categories.iter().map(|c| c.category).collect();
+    assert!(cats.contains(&Category::RuralVeteran) && cats.contains(&Category::Veteran), "{cats:?}");
+    assert_eq!(merged.service.len(), 2);
+    assert_eq!(duplicates::list_open(s, &county(), Page::default()).await.unwrap().1, 0);
+    // Deciding twice is refused.
+    let tx = s.begin_write().await.unwrap();
+    assert!(duplicates::keep_both(s, &tx, &Actor::system("t"), &county(), zhao.id).await.is_err());
+    drop(tx);
+    let hist = registry::history(s, &county(), a.id).await.unwrap();
+    assert!(hist[0].summary.contains("合并重复记录"), "{}", hist[0].summary);
+    let log = s
+        .query_all(s.conn(), "SELECT summary FROM audit_log WHERE action IN ('merge', 'keep_both')", [])
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+}
+
+#[tokio::test]
+async fn a_life_check_suspends_only_the_unconfirmed_after_its_deadline() {
+    use shuangyong_store::life_check;
+    let db = setup().await;
+    let s = &db.store;
+    let a = register(s, input("甲", &make("140929", born(1950, 1, 2), 1), "140929/01/001")).await.unwrap();
+    let b = register(s, input("乙", &make("140929", born(1950, 1, 3), 3), "140929/01/002")).await.unwrap();
+    let outside = register(s, input("丙", &make("140929", born(1950, 1, 4), 5), "140929/02/001")).await.unwrap();
+    let mut dead = input("丁", &make("140929", born(1930, 1, 5), 7), "140929/01/001");
+    dead.status = PersonStatus::Deceased;
+    dead.status_date = Some(born(2024, 2, 1));
+    register(s, dead).await.unwrap();
+    let town = Scope::new(path("140929/01"));
+    let tx = s.begin_write().await.unwrap();
+    let id = life_check::open(s, &tx, &Actor::system("t"), &town, &path("140929/01"), 2024, born(2024, 6, 30))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let tx = s.begin_write().await.unwrap();
+    assert!(
+        life_check::open(s, &tx, &Actor::system("t"), &town, &path("140929/01"), 2024, born(2024, 6, 30))
+            .await
+            .is_err()
+    );
+    drop(tx);
+    let c = life_check::get(s, &town, id).await.unwrap();
+    assert_eq!((c.due, c.confirmed), (2, 0), "the dead and the other township are not due");
+    let tx = s.begin_write().await.unwrap();
+    life_check::confirm(s, &tx, &Actor::system("t"), &town, id, a.id, "当面").await.unwrap();
+    assert!(life_check::confirm(s, &tx, &Actor::system("t"), &county(), id, outside.id, "").await.is_err());
+    tx.commit().await.unwrap();
+    let (left, n) = life_check::outstanding(s, &town, id, Page::default()).await.unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(left[0].name, "乙");
+    let tx = s.begin_write().await.unwrap();
+    let e = life_check::close(s, &tx, &Actor::system("t"), &town, id, born(2024, 6, 1)).await.unwrap_err();
+    assert!(e.to_string().contains("还没到"));
+    let n = life_check::close(s, &tx, &Actor::system("t"), &town, id, born(2024, 7, 1)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(n, 1);
+    let b_after = registry::get(s, &county(), b.id).await.unwrap();
+    assert_eq!(b_after.status, PersonStatus::Suspended);
+    assert_eq!(b_after.status_date, Some(born(2024, 7, 1)));
+    assert!(b_after.status_reason.contains("2024年度优抚对象年审"));
+    assert_eq!(registry::get(s, &county(), a.id).await.unwrap().status, PersonStatus::Normal);
+    assert_eq!(s.count("person").await.unwrap(), 4, "nobody is deleted");
+    assert!(registry::history(s, &county(), b.id).await.unwrap()[0].summary.contains("暂停 乙"));
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}
