@@ -22,7 +22,10 @@ pub struct Campaign {
     pub name: String,
     pub deadline: NaiveDate,
     pub closed_at: Option<DateTime<Utc>>,
-    /// People due (status 正常 in the subtree, or confirmed already).
+    /// The part of the campaign this viewer covers: the campaign's unit, or the viewer's own unit
+    /// when it lies below (a village contact in a township's campaign). Counts are over it.
+    pub area: OrgPath,
+    /// People due (status 正常 in the area, or confirmed already).
     pub due: i64,
     pub confirmed: i64,
 }
@@ -111,10 +114,14 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Campaign, Stor
         .ok_or(StoreError::NotFound)?;
     let path: String = r.try_get("", "org_path")?;
     let org_path = OrgPath::parse(&path).map_err(|_| anyhow::anyhow!("stored path {path}"))?;
-    if !scope.contains(&org_path) {
+    let area = if scope.contains(&org_path) {
+        org_path.clone()
+    } else if org_path.contains(scope.root()) {
+        scope.root().clone()
+    } else {
         return Err(StoreError::NotFound);
-    }
-    let sub = Scope::new(org_path.clone());
+    };
+    let sub = Scope::new(area.clone());
     let (_, vals) = sub.sql("", 0);
     let mut params: Vec<Value> = vec![id.into()];
     params.extend(vals);
@@ -134,6 +141,7 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Campaign, Stor
     Ok(Campaign {
         id,
         org_path,
+        area,
         year: r.try_get("", "year")?,
         name: r.try_get("", "name")?,
         deadline: r.try_get("", "deadline")?,
@@ -145,19 +153,22 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Campaign, Stor
     })
 }
 
-/// Campaigns in scope, newest first.
+/// Campaigns that cover any of the scope (opened in it, or above it), newest first.
 pub async fn list(store: &Store, scope: &Scope) -> Result<Vec<Campaign>, StoreError> {
-    let (cond, vals) = scope.sql("org_path", 1);
     let rows = store
         .query_all(
             store.conn(),
-            &format!("SELECT id FROM life_check_campaign WHERE {cond} ORDER BY year DESC, id DESC"),
-            Vec::<Value>::from(vals),
+            "SELECT id FROM life_check_campaign WHERE county = $1 ORDER BY year DESC, id DESC",
+            [scope.root().county().into()],
         )
         .await?;
     let mut out = Vec::new();
     for r in rows {
-        out.push(get(store, scope, r.try_get("", "id")?).await?);
+        match get(store, scope, r.try_get("", "id")?).await {
+            Ok(c) => out.push(c),
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(out)
 }
@@ -170,7 +181,7 @@ pub async fn outstanding(
     page: Page,
 ) -> Result<(Vec<PersonRow>, i64), StoreError> {
     let c = get(store, scope, id).await?;
-    let sub = Scope::new(c.org_path.clone());
+    let sub = Scope::new(c.area.clone());
     let (_, vals) = sub.sql("", 0);
     let mut params: Vec<Value> = vec![id.into()];
     params.extend(vals);
@@ -234,7 +245,7 @@ pub async fn confirm(
         return Err(StoreError::invalid("该年审已结束，不能再确认"));
     }
     let p = registry::get(store, scope, person_id).await?;
-    if !c.org_path.contains(&p.org_path) {
+    if !c.area.contains(&p.org_path) {
         return Err(StoreError::invalid("此人不在本次年审的范围内"));
     }
     let done = store
@@ -288,6 +299,9 @@ pub async fn close(
     today: NaiveDate,
 ) -> Result<usize, StoreError> {
     let c = get(store, scope, id).await?;
+    if c.area != c.org_path {
+        return Err(StoreError::invalid("只有开启年审的单位及其上级可以结束年审"));
+    }
     if c.closed_at.is_some() {
         return Err(StoreError::invalid("该年审已经结束"));
     }

@@ -20,6 +20,7 @@ use crate::ctx::Auth;
 use crate::error::{AppError, FieldErrors};
 use crate::layout::{Layout, Pager, flash, query_string};
 
+pub mod checks;
 pub mod form;
 pub mod transfer;
 use form::PersonForm;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/registry/{id}/edit", get(edit))
         .route("/registry/{id}/reveal", post(reveal))
         .merge(transfer::router())
+        .merge(checks::router())
 }
 
 /// The list's query string.

@@ -18,6 +18,7 @@ enum Who {
     PeopleReader,
     PeopleEditor,
     Revealer,
+    Manager,
 }
 
 impl Who {
@@ -29,6 +30,7 @@ impl Who {
             Who::PeopleReader => role.may_read_people(),
             Who::PeopleEditor => role.may_edit_people(),
             Who::Revealer => role.may_reveal(),
+            Who::Manager => role.is_manager(),
         }
     }
 }
@@ -100,6 +102,18 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/registry/import/template.xlsx", Who::PeopleEditor),
     r(Send::Get, "/registry/export?format=csv", Who::PeopleReader),
     r(Send::Get, "/registry/export?format=xlsx&full=1", Who::Revealer),
+    r(Send::Get, "/registry/duplicates", Who::Manager),
+    r(Send::Form(&[]), "/registry/duplicates/{flag}/keep", Who::Manager),
+    r(Send::Form(&[("keep", "0")]), "/registry/duplicates/{flag}/merge", Who::Manager),
+    r(Send::Get, "/registry/life-checks", Who::PeopleReader),
+    r(Send::Form(&[("unit", ""), ("year", "x")]), "/registry/life-checks", Who::Manager),
+    r(Send::Get, "/registry/life-checks/{campaign}", Who::PeopleReader),
+    r(
+        Send::Form(&[("person_id", "{person}"), ("method", "当面")]),
+        "/registry/life-checks/{campaign}/confirm",
+        Who::PeopleEditor,
+    ),
+    r(Send::Form(&[]), "/registry/life-checks/{campaign}/close", Who::Manager),
     r(Send::Get, "/registry/{person}", Who::PeopleReader),
     r(Send::Get, "/registry/{person}/edit", Who::PeopleEditor),
     r(Send::Form(&[("name", "")]), "/registry/{person}", Who::PeopleEditor),
@@ -119,6 +133,8 @@ struct Target {
     user: String,
     seq: String,
     person: String,
+    flag: String,
+    campaign: String,
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -138,7 +154,10 @@ fn classify(status: StatusCode, location: &str) -> Outcome {
         StatusCode::SEE_OTHER if location == "/login" => Outcome::Login,
         StatusCode::FORBIDDEN => Outcome::Forbidden,
         StatusCode::NOT_FOUND => Outcome::NotFound,
-        StatusCode::OK | StatusCode::SEE_OTHER | StatusCode::UNPROCESSABLE_ENTITY => Outcome::Allowed,
+        // 409: a decision already taken by an earlier case of the table (authorised all the same).
+        StatusCode::OK | StatusCode::SEE_OTHER | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => {
+            Outcome::Allowed
+        }
         other => panic!("unexpected status {other}"),
     }
 }
@@ -154,11 +173,40 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
         let f = Filter { entity: Some("org_unit".into()), text: Some(village.into()), ..Default::default() };
         let (entries, _) = audit::list(app.store(), &county, &f, Default::default()).await.unwrap();
         let person = crate::support::add_person(&app, name, village).await;
+        // Two records of one name and birthday: a flag for the township's managers.
+        let born = chrono::NaiveDate::from_ymd_opt(1948, 8, 1);
+        crate::support::add_person_born(&app, &format!("{name}重名"), village, born).await;
+        crate::support::add_person_born(&app, &format!("{name}重名"), village, born).await;
+        let township = &village[..9];
+        let s = app.store();
+        let flag: i64 = s
+            .query_one(s.conn(), "SELECT id FROM duplicate_flag WHERE org_path = $1", [township.into()])
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "id")
+            .unwrap();
+        let tx = s.begin_write().await.unwrap();
+        let deadline = chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap();
+        let campaign = shuangyong_store::life_check::open(
+            s,
+            &tx,
+            &shuangyong_store::audit::Actor::system("test"),
+            &county,
+            &OrgPath::parse(township).unwrap(),
+            2024,
+            deadline,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
         targets.push(Target {
             unit: village.into(),
             user: u.id.to_string(),
             seq: entries[0].seq.to_string(),
             person: person.to_string(),
+            flag: flag.to_string(),
+            campaign: campaign.to_string(),
         });
     }
     // Every role bound to 岚漪镇, and the county-wide admin and auditor.
@@ -194,6 +242,8 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                         .replace("{user}", &target.user)
                         .replace("{seq}", &target.seq)
                         .replace("{person}", &target.person)
+                        .replace("{flag}", &target.flag)
+                        .replace("{campaign}", &target.campaign)
                 };
                 let path = fill(route.path);
                 let req = match route.send {

@@ -257,3 +257,50 @@ async fn a_bad_upload_says_why_and_offers_no_commit() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("请先选择要导入的文件"));
 }
+
+#[tokio::test]
+async fn managers_resolve_near_duplicates_and_run_life_checks_in_the_browser() {
+    use crate::support::add_person_born;
+    let app = TestApp::spawn().await;
+    app.add_user("lanyi", Role::TownshipClerk, "140929/01").await;
+    app.add_user("village", Role::VillageContact, "140929/01/001").await;
+    let born = chrono::NaiveDate::from_ymd_opt(1949, 10, 1);
+    let a = add_person_born(&app, "周七", "140929/01/001", born).await;
+    add_person_born(&app, "周七", "140929/01/001", born).await;
+    let mut c = app.login("lanyi").await;
+    let page = c.get("/registry/duplicates").await;
+    assert!(page.body.contains("姓名（周七）和出生日期（1949-10-01）相同"), "{}", page.body);
+    let fid = flag_id(&page.body);
+    let res = c.post_form(&format!("/registry/duplicates/{fid}/merge"), &[("keep", &a.to_string())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "flag {fid}: {}", res.body);
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), format!("/registry/{a}"));
+    assert!(c.get("/registry/duplicates").await.body.contains("没有待处理的疑似重复"));
+    // A village contact confirms; the clerk opens and (before the deadline) cannot close.
+    let res = c
+        .post_form("/registry/life-checks", &[("unit", "140929/01"), ("year", "2024"), ("deadline", "2099-06-30")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let campaign = res.location().to_owned();
+    let page = c.get(&campaign).await;
+    assert!(page.body.contains("周七") && page.body.contains("确认健在"));
+    let mut v = app.login("village").await;
+    v.get(&campaign).await;
+    let res = v.post_form(&format!("{campaign}/confirm"), &[("person_id", &a.to_string()), ("method", "上门")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(v.post_form(&format!("{campaign}/close"), &[]).await.status, StatusCode::FORBIDDEN);
+    let page = c.get(&campaign).await;
+    assert!(!page.body.contains(">周七</a>"), "confirmed people leave the list");
+    assert!(page.body.contains("之后才能结束年审"));
+    let res = c.post_form(&format!("{campaign}/close"), &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("还没到"));
+    let again = c
+        .post_form("/registry/life-checks", &[("unit", "140929/01"), ("year", "2024"), ("deadline", "2099-06-30")])
+        .await;
+    assert!(again.body.contains("已经开启"));
+}
+
+fn flag_id(body: &str) -> String {
+    body.split("/registry/duplicates/").nth(1).unwrap().split('/').next().unwrap().to_owned()
+}

@@ -212,11 +212,17 @@ static NEXT_SEQ: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::ne
 
 /// Registers a synthetic person in a unit and returns their id.
 pub async fn add_person(app: &TestApp, name: &str, at: &str) -> i64 {
+    add_person_born(app, name, at, None).await
+}
+
+/// The same, born on a given day (two people of one name and birthday in a township are flagged).
+pub async fn add_person_born(app: &TestApp, name: &str, at: &str, born: Option<chrono::NaiveDate>) -> i64 {
     use shuangyong_domain::id_number::make;
     use shuangyong_domain::person::{Category, PersonStatus, Registration};
     use shuangyong_store::registry::{self, CategoryInput, PersonInput};
     let seq = NEXT_SEQ.fetch_add(2, std::sync::atomic::Ordering::Relaxed) % 1000;
-    let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(seq as i64);
+    let birth =
+        born.unwrap_or(chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(seq as i64));
     let s = app.store();
     let tx = s.begin_write().await.unwrap();
     let p = registry::create(
