@@ -15,6 +15,7 @@ use shuangyong_store::org::{self, NewUnit};
 use shuangyong_store::user::{self, NewUser};
 use shuangyong_store::{Scope, Store, backup};
 
+mod bench;
 mod demo;
 
 #[derive(Parser)]
@@ -75,6 +76,17 @@ enum Command {
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// The performance table: import, search and memory, each beside its raw-engine baseline.
+    Bench {
+        /// How many synthetic people.
+        #[arg(long, default_value_t = 1_000_000)]
+        persons: usize,
+        #[arg(long)]
+        json: bool,
+        /// Where the generated file and databases go.
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
     },
     /// Write a consistent copy of the (SQLite) database while it is in use.
     Backup { file: PathBuf },
@@ -317,6 +329,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.display(),
                 if full { "含完整敏感信息，已记入审计日志" } else { "敏感信息已脱敏" }
             );
+        }
+        Command::Bench { persons, json, dir } => {
+            let results = bench::run(persons, &dir).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&results)?);
+            } else {
+                bench::print(&results);
+            }
         }
         Command::Backup { file } => {
             let store = Store::connect(&cli.db).await?;

@@ -132,6 +132,11 @@ impl Person {
     }
 }
 
+/// A name's characters in reverse order, for suffix search by index.
+pub fn reversed(name: &str) -> String {
+    name.chars().rev().collect()
+}
+
 /// Full years between a birth date and a day.
 pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
     let mut age = day.year() - birth.year();
@@ -252,8 +257,8 @@ pub async fn create(
             tx,
             "INSERT INTO person (county, org_path, name, name_pinyin, name_initials, id_sealed, id_index, id_tail4, id_tail5, \
              id_tail6, sex, birth_date, ethnicity, registration, address, phone_sealed, phone_index, bank_account_sealed, \
-             bank_name, status, status_date, status_reason, note, version, created_at, updated_at) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 1, $24, $24) \
+             bank_name, status, status_date, status_reason, note, name_rev, version, created_at, updated_at) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $25, 1, $24, $24) \
              RETURNING id",
             [
                 input.org_path.county().into(),
@@ -280,6 +285,7 @@ pub async fn create(
                 text::clean(&input.status_reason).into(),
                 text::clean(&input.note).into(),
                 t.into(),
+                reversed(&name).into(),
             ],
         )
         .await
@@ -547,6 +553,7 @@ pub async fn update(
         "name = ?",
         "name_pinyin = ?",
         "name_initials = ?",
+        "name_rev = ?",
         "ethnicity = ?",
         "registration = ?",
         "address = ?",
@@ -562,6 +569,7 @@ pub async fn update(
         name.clone().into(),
         keys.full.into(),
         keys.initials.into(),
+        reversed(&name).into(),
         text::clean(&input.ethnicity).into(),
         input.registration.code().into(),
         text::clean(&input.address).into(),
@@ -847,10 +855,11 @@ pub async fn list(
                 add("p.phone_index = ?", vec![crypto.index("phone", &ph).into()], &mut params, &mut wh);
             }
             Query::Name(n) => {
-                let n = audit::escape_like(&n);
+                // Exact, a prefix (surname and more), or a suffix (the given name): all by index.
+                let r = reversed(&n);
                 add(
-                    "(p.name = ? OR (p.name >= ? AND p.name < ?) OR p.name LIKE ?)",
-                    vec![n.clone().into(), n.clone().into(), prefix_upper(&n).into(), format!("%{n}%").into()],
+                    "((p.name >= ? AND p.name < ?) OR (p.name_rev >= ? AND p.name_rev < ?))",
+                    vec![n.clone().into(), prefix_upper(&n).into(), r.clone().into(), prefix_upper(&r).into()],
                     &mut params,
                     &mut wh,
                 );

@@ -31,6 +31,8 @@ CREATE TABLE person (
     name TEXT NOT NULL,
     name_pinyin TEXT NOT NULL,
     name_initials TEXT NOT NULL,
+    -- The name reversed: a given name typed alone ("国藩") is a prefix of it, found by index.
+    name_rev TEXT NOT NULL,
     id_sealed BLOB NOT NULL,
     id_index TEXT NOT NULL UNIQUE,
     id_tail4 TEXT NOT NULL,
@@ -59,6 +61,7 @@ CREATE INDEX person_org ON person(org_path);
 CREATE INDEX person_name ON person(name);
 CREATE INDEX person_pinyin ON person(name_pinyin);
 CREATE INDEX person_initials ON person(name_initials);
+CREATE INDEX person_name_rev ON person(name_rev);
 CREATE INDEX person_tail4 ON person(id_tail4);
 CREATE INDEX person_tail5 ON person(id_tail5);
 CREATE INDEX person_tail6 ON person(id_tail6);

@@ -151,8 +151,8 @@ pub async fn commit(
         let mut sql = String::from(
             "INSERT INTO person (county, org_path, name, name_pinyin, name_initials, id_sealed, id_index, id_tail4, \
              id_tail5, id_tail6, sex, birth_date, ethnicity, registration, address, phone_sealed, phone_index, \
-             bank_account_sealed, bank_name, status, status_date, status_reason, note, import_batch, version, created_at, \
-             updated_at) VALUES ",
+             bank_account_sealed, bank_name, status, status_date, status_reason, note, import_batch, name_rev, version, \
+             created_at, updated_at) VALUES ",
         );
         let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 25);
         let mut by_index: HashMap<String, usize> = HashMap::with_capacity(chunk.len());
@@ -161,6 +161,7 @@ pub async fn commit(
             let idn = p.id_number.as_ref().ok_or_else(|| anyhow::anyhow!("accepted row without an ID"))?;
             let name = text::clean(&p.name);
             let keys = name_keys(&name);
+            let rev = crate::registry::reversed(&name);
             let id_index = crypto.index("id", idn.as_str());
             by_index.insert(id_index.clone(), k);
             let base = params.len();
@@ -189,6 +190,7 @@ pub async fn commit(
                 text::clean(&p.status_reason).into(),
                 text::clean(&p.note).into(),
                 batch.into(),
+                rev.into(),
                 t.into(),
             ]);
             let n = params.len() - base;

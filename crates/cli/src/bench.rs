@@ -1,0 +1,260 @@
+//! `shuangyong bench`: the performance table. Everything is measured in one process and one run,
+//! each figure beside its baseline (the raw engine doing the same work), so that ratios — not
+//! absolute times on a shared, noisy machine — are what the table says.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde::Serialize;
+use shuangyong_domain::{OrgKind, OrgPath};
+use shuangyong_store::audit::Actor;
+use shuangyong_store::crypto::FieldCrypto;
+use shuangyong_store::org::{self, NewUnit, Page};
+use shuangyong_store::registry::{self, Filter};
+use shuangyong_store::{Scope, Store, import};
+
+/// Townships × villages of the synthetic county the people live in.
+const TOWNSHIPS: u32 = 20;
+const VILLAGES: u32 = 25;
+/// Queries of each kind for the search figures.
+const QUERIES: usize = 10_000;
+
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub what: String,
+    pub ours: String,
+    pub baseline: String,
+    pub ratio: Option<f64>,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Results {
+    pub persons: usize,
+    pub rows: Vec<Row>,
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Peak resident memory of this process so far (Linux), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+async fn county(store: &Store) -> anyhow::Result<Vec<String>> {
+    let tx = store.begin_write().await?;
+    let actor = Actor::system("基准测试");
+    let root = OrgPath::parse("140929")?;
+    org::create(
+        store,
+        &tx,
+        &actor,
+        NewUnit { path: root.clone(), name: "基准县".into(), kind: OrgKind::County, sort: 0, note: String::new() },
+    )
+    .await?;
+    let mut villages = Vec::new();
+    for t in 1..=TOWNSHIPS {
+        let town = root.child(&format!("{t:02}"))?;
+        org::create(
+            store,
+            &tx,
+            &actor,
+            NewUnit {
+                path: town.clone(),
+                name: format!("第{t}镇"),
+                kind: OrgKind::Township,
+                sort: 0,
+                note: String::new(),
+            },
+        )
+        .await?;
+        for v in 1..=VILLAGES {
+            let path = town.child(&format!("{v:03}"))?;
+            villages.push(path.to_string());
+            org::create(
+                store,
+                &tx,
+                &actor,
+                NewUnit {
+                    path, name: format!("第{t}镇第{v}村"), kind: OrgKind::Village, sort: 0, note: String::new()
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(villages)
+}
+
+/// Runs the benchmark in `dir` (created if missing) and returns the table.
+pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    let db_file = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db_file.display()));
+    }
+    let url = format!("sqlite://{}", db_file.display());
+    let store = Store::open(&url).await?.with_crypto(FieldCrypto::from_master(&[42u8; 32]));
+    let villages = county(&store).await?;
+    let mut rows = Vec::new();
+
+    // The import file.
+    let csv = dir.join("persons.csv");
+    let t = Instant::now();
+    let regions: Vec<String> = shuangyong_synth::SHANXI_COUNTIES.iter().map(|(c, _)| (*c).to_owned()).collect();
+    let mut generator = shuangyong_synth::Generator::new(2026, regions, villages.clone());
+    let file = std::io::BufWriter::new(std::fs::File::create(&csv)?);
+    shuangyong_synth::write_csv(&mut generator, persons, file)?;
+    let gen_time = t.elapsed();
+    let bytes = std::fs::read(&csv)?;
+    eprintln!("生成 {persons} 人的导入文件：{:.1} 秒，{:.1} MB", secs(gen_time), bytes.len() as f64 / 1e6);
+
+    // Import through the application: parse, validate, seal, index, one transaction.
+    let scope = Scope::new(OrgPath::parse("140929")?);
+    let t = Instant::now();
+    let plan = import::plan(&store, &scope, &bytes).await?;
+    let plan_time = t.elapsed();
+    anyhow::ensure!(plan.report.file_error.is_none(), "import file: {:?}", plan.report.file_error);
+    let accepted = plan.report.accepted;
+    let t = Instant::now();
+    let report =
+        import::commit(&store, &Actor::system("基准测试"), &scope, plan, "persons.csv", &bytes, &|_| {}).await?;
+    let commit_time = t.elapsed();
+    let import_time = plan_time + commit_time;
+    let ours_rate = accepted as f64 / secs(import_time);
+    eprintln!(
+        "导入：校验 {:.1} 秒 + 写入 {:.1} 秒，{} 人（拒绝 {}）",
+        secs(plan_time),
+        secs(commit_time),
+        report.accepted,
+        report.rejected
+    );
+    drop(bytes);
+
+    // The engine's raw limit: sqlite3 .import of the same file into a bare table.
+    let bare = dir.join("bare.db");
+    let _ = std::fs::remove_file(&bare);
+    let t = Instant::now();
+    let sqlite3 =
+        Command::new("sqlite3").arg(&bare).arg(".mode csv").arg(format!(".import {} persons", csv.display())).output();
+    let (baseline, ratio, note) = match sqlite3 {
+        Ok(o) if o.status.success() => {
+            let d = t.elapsed();
+            let rate = persons as f64 / secs(d);
+            (
+                format!("{rate:.0} 行/秒（{:.1} 秒）", secs(d)),
+                Some(secs(import_time) / secs(d)),
+                "比值 = 本系统用时 ÷ sqlite3 用时".to_owned(),
+            )
+        }
+        _ => ("未安装 sqlite3".into(), None, "运行 bench/setup.sh 安装基准所需工具".into()),
+    };
+    rows.push(Row {
+        what: format!("导入 {persons} 人（CSV，全部校验、加密、建索引）"),
+        ours: format!("{ours_rate:.0} 行/秒（{:.1} 秒）", secs(import_time)),
+        baseline,
+        ratio,
+        note,
+    });
+
+    // Search: sampled people, each kind of query through the application and as raw SQL.
+    let sample = sample_people(&csv, QUERIES)?;
+    let kinds: [(&str, QueryOf); 4] = [
+        ("姓名", |s| s.name.clone()),
+        ("全拼", |s| shuangyong_domain::pinyin::name_keys(&s.name).full),
+        ("首字母", |s| shuangyong_domain::pinyin::name_keys(&s.name).initials),
+        ("身份证号后4位", |s| s.id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()),
+    ];
+    let pool = store.conn().get_sqlite_connection_pool().clone();
+    let crypto = FieldCrypto::from_master(&[42u8; 32]);
+    for (label, make) in kinds {
+        let mut ours = Vec::with_capacity(sample.len());
+        let mut raw = Vec::with_capacity(sample.len());
+        for s in &sample {
+            let q = make(s);
+            let f = Filter { q: Some(q.clone()), ..Default::default() };
+            let t = Instant::now();
+            let (found, _) = registry::list(&store, &scope, &f, Page::new(Some(1), Some(20))).await?;
+            ours.push(t.elapsed());
+            anyhow::ensure!(!found.is_empty() || label == "首字母", "search {label} {q} found nothing");
+            // The same look-up as a bare indexed query, no scope, no decryption, no count.
+            let t = Instant::now();
+            let (sql, arg) = match label {
+                "姓名" => ("SELECT id, name FROM person WHERE name = ?1 LIMIT 20", q.clone()),
+                "全拼" => ("SELECT id, name FROM person WHERE name_pinyin = ?1 LIMIT 20", q.clone()),
+                "首字母" => ("SELECT id, name FROM person WHERE name_initials = ?1 LIMIT 20", q.clone()),
+                _ => ("SELECT id, name FROM person WHERE id_tail4 = ?1 LIMIT 20", crypto.index("id_tail4", &q)),
+            };
+            let _r: Vec<(i64, String)> = sea_orm::sqlx::query_as(sql).bind(arg).fetch_all(&pool).await?;
+            raw.push(t.elapsed());
+        }
+        ours.sort();
+        raw.sort();
+        let (p50, p99) = (quantile(&ours, 0.5), quantile(&ours, 0.99));
+        let (b50, b99) = (quantile(&raw, 0.5), quantile(&raw, 0.99));
+        rows.push(Row {
+            what: format!("查找：{label}（{} 次）", sample.len()),
+            ours: format!("p50 {} / p99 {}", ms(p50), ms(p99)),
+            baseline: format!("p50 {} / p99 {}", ms(b50), ms(b99)),
+            ratio: Some(secs(p99) / secs(b99).max(1e-9)),
+            note: "比值 = p99 之比；本系统含范围限制、排序、计数、解密和脱敏".into(),
+        });
+    }
+    rows.push(Row {
+        what: "进程内存峰值".into(),
+        ours: peak_rss_mib().map(|m| format!("{m:.0} MiB")).unwrap_or_else(|| "—".into()),
+        baseline: "—".into(),
+        ratio: None,
+        note: "含整个导入文件在内存中的校验".into(),
+    });
+    store.close().await?;
+    Ok(Results { persons, rows })
+}
+
+/// How a query of one kind is made from a sampled person.
+type QueryOf = fn(&Sampled) -> String;
+
+pub struct Sampled {
+    name: String,
+    id: String,
+}
+
+/// Every n-th person of the file, up to `count`.
+fn sample_people(csv: &PathBuf, count: usize) -> anyhow::Result<Vec<Sampled>> {
+    let mut rdr = csv::Reader::from_path(csv)?;
+    let all: Vec<Sampled> = rdr
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| Sampled { name: r.get(0).unwrap_or_default().to_owned(), id: r.get(1).unwrap_or_default().to_owned() })
+        .collect();
+    let step = (all.len() / count).max(1);
+    Ok(all.into_iter().step_by(step).take(count).collect())
+}
+
+pub fn print(r: &Results) {
+    println!("| 项目 | 本系统 | 基线 | 比值 | 说明 |");
+    println!("| --- | --- | --- | --- | --- |");
+    for row in &r.rows {
+        let ratio = row.ratio.map(|x| format!("{x:.2}×")).unwrap_or_else(|| "—".into());
+        println!("| {} | {} | {} | {} | {} |", row.what, row.ours, row.baseline, ratio, row.note);
+    }
+}
