@@ -91,6 +91,9 @@ impl Store {
                         .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(10))
+                        // 64 MiB of page cache per connection, temporary B-trees in memory.
+                        .pragma("cache_size", "-65536")
+                        .pragma("temp_store", "memory")
                 });
             }
             Backend::Postgres => {

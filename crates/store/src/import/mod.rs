@@ -61,14 +61,16 @@ pub async fn plan(store: &Store, scope: &Scope, bytes: &[u8]) -> Result<Plan, St
     }
     let units = crate::org::list(store, scope).await?;
     let index = parse::UnitIndex::new(&units);
+    let started = std::time::Instant::now();
     let (accepted, mut errors) = parse::parse_rows(&table, &columns, &index);
+    tracing::debug!(rows = table.rows.len(), elapsed = ?started.elapsed(), "import: rows parsed");
     // Against the database: registered in scope = unchanged; registered elsewhere = a mistake.
     let crypto = store.crypto()?;
     let mut existing: HashMap<String, String> = HashMap::new();
     let indexes: Vec<String> =
         accepted.iter().filter_map(|a| a.input.id_number.as_ref().map(|i| crypto.index("id", i.as_str()))).collect();
     for chunk in indexes.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| placeholder(store, i)).collect();
         let rows = store
             .query_all(
                 store.conn(),
@@ -80,6 +82,7 @@ pub async fn plan(store: &Store, scope: &Scope, bytes: &[u8]) -> Result<Plan, St
             existing.insert(r.try_get("", "id_index")?, r.try_get("", "org_path")?);
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "import: checked against the registry");
     let mut rows = Vec::new();
     let mut unchanged = 0;
     for a in accepted {
@@ -106,6 +109,15 @@ pub async fn plan(store: &Store, scope: &Scope, bytes: &[u8]) -> Result<Plan, St
 /// How many people go into one INSERT statement (SQLite allows 32766 parameters).
 const CHUNK: usize = 400;
 
+/// The `i`-th (1-based) placeholder of a bulk statement. SQLite gets plain `?`: it looks each
+/// named parameter (`$n`) up in a list, which is quadratic in a statement with thousands.
+fn placeholder(store: &Store, i: usize) -> String {
+    match store.backend() {
+        Backend::Sqlite => "?".to_owned(),
+        Backend::Postgres => format!("${i}"),
+    }
+}
+
 /// Writes the accepted rows of a plan in one transaction, with one audit entry for the batch.
 /// `progress` is called with the number of people written so far.
 pub async fn commit(
@@ -124,6 +136,7 @@ pub async fn commit(
     let crypto = store.crypto()?;
     let sha = hex::encode(Sha256::digest(bytes));
     let t = now();
+    let started = std::time::Instant::now();
     let tx = store.begin_write().await?;
     let county = scope.root().county().to_owned();
     let batch: i64 = store
@@ -145,6 +158,19 @@ pub async fn commit(
         .await?
         .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
         .try_get("", "id")?;
+    // A large load into a small table: drop the secondary indexes and build them again at the
+    // end (one sort each instead of a million random inserts), inside the same transaction.
+    let rebuild = if store.backend() == Backend::Sqlite && plan.rows.len() >= 20_000 {
+        let existing: i64 = store
+            .query_one(&tx, "SELECT COUNT(*) AS n FROM person", [])
+            .await?
+            .map(|r| r.try_get("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        if existing < plan.rows.len() as i64 { drop_indexes(store, &tx, "person").await? } else { Vec::new() }
+    } else {
+        Vec::new()
+    };
     let mut written = 0;
     for chunk in plan.rows.chunks(CHUNK) {
         // People, returning their ids by blind index (unique), whatever order rows come back in.
@@ -194,12 +220,13 @@ pub async fn commit(
                 t.into(),
             ]);
             let n = params.len() - base;
-            let ph: Vec<String> = (base + 1..=base + n).map(|i| format!("${i}")).collect();
+            // created_at is the last value, and is written twice (updated_at = created_at).
+            params.push(t.into());
+            let ph: Vec<String> = (base + 1..=base + n + 1).map(|i| placeholder(store, i)).collect();
             if k > 0 {
                 sql.push(',');
             }
-            // version = 1; updated_at = created_at.
-            sql.push_str(&format!("({}, 1, ${}, ${})", ph[..n - 1].join(", "), base + n, base + n));
+            sql.push_str(&format!("({}, 1, {}, {})", ph[..n - 1].join(", "), ph[n - 1], ph[n]));
         }
         sql.push_str(" RETURNING id, id_index");
         let rows = store.query_all(&tx, &sql, params).await?;
@@ -211,11 +238,19 @@ pub async fn commit(
                 ids[*k] = id;
             }
         }
+        let before_details = started.elapsed();
         insert_details(store, &tx, &county, chunk, &ids, t).await?;
+        tracing::trace!(people = ?before_details, details = ?(started.elapsed() - before_details), "import: chunk");
         written += chunk.len();
         progress(written);
     }
+    tracing::debug!(rows = written, elapsed = ?started.elapsed(), "import: people written");
+    for create in &rebuild {
+        store.exec(&tx, create, []).await?;
+    }
+    tracing::debug!(indexes = rebuild.len(), elapsed = ?started.elapsed(), "import: indexes rebuilt");
     flag_batch_duplicates(store, &tx, batch).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import: near duplicates flagged");
     audit::append(
         store,
         &tx,
@@ -260,7 +295,7 @@ async fn insert_details(
     let place = |params: &mut Vec<Value>, values: Vec<Value>| -> String {
         let start = params.len();
         params.extend(values);
-        let ph: Vec<String> = (start + 1..=params.len()).map(|i| format!("${i}")).collect();
+        let ph: Vec<String> = (start + 1..=params.len()).map(|i| placeholder(store, i)).collect();
         format!("({})", ph.join(", "))
     };
     for (a, id) in chunk.iter().zip(ids) {
@@ -328,6 +363,25 @@ async fn insert_details(
             .await?;
     }
     Ok(())
+}
+
+/// Drops a table's own (named, droppable) indexes and returns the statements that make them
+/// again. Constraint indexes (UNIQUE, primary keys) stay.
+async fn drop_indexes(store: &Store, tx: &crate::Tx, table: &str) -> Result<Vec<String>, StoreError> {
+    let rows = store
+        .query_all(
+            tx,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+            [table.into()],
+        )
+        .await?;
+    let mut creates = Vec::new();
+    for r in rows {
+        let name: String = r.try_get("", "name")?;
+        creates.push(r.try_get::<String>("", "sql")?);
+        store.exec(tx, &format!("DROP INDEX \"{name}\""), []).await?;
+    }
+    Ok(creates)
 }
 
 /// Flags, in one statement, pairs with the same name and birth date in one township where at
