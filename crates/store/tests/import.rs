@@ -268,3 +268,38 @@ fn regenerate_xlsx_corpus() {
     s.write_string(1, 1, &bad).unwrap();
     wb.save(dir.join("bad_checksum.xlsx")).unwrap();
 }
+
+#[tokio::test]
+async fn a_large_load_keeps_every_index_and_constraint() {
+    let db = setup().await;
+    let s = &db.store;
+    let units = vec!["东街村".to_owned(), "团城村".to_owned(), "140929/01/002".to_owned()];
+    let mut generator = shuangyong_synth::Generator::new(7, vec!["140929".into()], units);
+    let mut csv = Vec::new();
+    shuangyong_synth::write_csv(&mut generator, 20_000, &mut csv).unwrap();
+    let indexes = |s: &Store| {
+        let s = s.clone();
+        async move {
+            let sql = match s.backend() {
+                shuangyong_store::Backend::Sqlite => {
+                    "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person'"
+                }
+                shuangyong_store::Backend::Postgres => {
+                    "SELECT COUNT(*) AS n FROM pg_indexes WHERE tablename = 'person'"
+                }
+            };
+            s.query_one(s.conn(), sql, []).await.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
+        }
+    };
+    let before = indexes(s).await;
+    let r = run(s, &csv, true).await;
+    assert_eq!(r.accepted, 20_000, "{:?}", &r.errors[..r.errors.len().min(3)]);
+    assert_eq!(indexes(s).await, before, "every index is back");
+    assert_eq!(s.count("person").await.unwrap(), 20_000);
+    // The unique index still refuses a second registration.
+    let again = run(s, &csv, false).await;
+    assert_eq!((again.accepted, again.unchanged), (0, 20_000));
+    let f = Filter { q: Some("wang".into()), ..Default::default() };
+    assert!(registry::list(s, &county(), &f, Page::default()).await.unwrap().1 > 0, "pinyin index answers");
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}
