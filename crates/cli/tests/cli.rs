@@ -152,6 +152,7 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     }
     assert!(units.len() > 100);
     assert_eq!(store.count("app_user").await.unwrap(), 8);
+    assert_eq!(store.count("person").await.unwrap(), 3_000, "synthetic people, registered by the import");
     let o = run(&url, &["audit", "verify"], "");
     assert_eq!(o.status.code(), Some(0));
 }

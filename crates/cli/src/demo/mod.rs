@@ -142,8 +142,30 @@ pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
         user::create(&store, &tx, &actor, &root, new).await?;
     }
     tx.commit().await?;
+    add_people(&store, &root).await?;
     eprintln!("演示数据库已建好：{url}（用时 {:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(store)
+}
+
+/// How many synthetic people live in the demo county.
+pub const PEOPLE: usize = 3_000;
+
+/// Registers the demo's synthetic people through the same import path a clerk uses.
+async fn add_people(store: &Store, root: &Scope) -> anyhow::Result<()> {
+    let villages: Vec<String> = shuangyong_store::org::list(store, root)
+        .await?
+        .into_iter()
+        .filter(|u| matches!(u.kind, OrgKind::Village | OrgKind::Community))
+        .map(|u| u.path.to_string())
+        .collect();
+    let mut generator = shuangyong_synth::Generator::new(140929, vec!["140929".into()], villages);
+    let mut csv = Vec::new();
+    shuangyong_synth::write_csv(&mut generator, PEOPLE, &mut csv)?;
+    let plan = shuangyong_store::import::plan(store, root, &csv).await?;
+    anyhow::ensure!(plan.report.rejected == 0, "demo people rejected: {:?}", plan.report.errors.first());
+    shuangyong_store::import::commit(store, &Actor::system("演示数据"), root, plan, "演示人员.csv", &csv, &|_| {})
+        .await?;
+    Ok(())
 }
 
 pub fn print_logins(addr: &str) {
