@@ -324,11 +324,8 @@ pub async fn list(
     }
     let wh = wh.join(" AND ");
     let total = store
-        .query_one(store.conn(), &format!("SELECT COUNT(*) AS n FROM audit_log WHERE {wh}"), params.clone())
-        .await?
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+        .count_of(store.conn(), &format!("SELECT COUNT(*) AS n FROM audit_log WHERE {wh}"), params.clone())
+        .await?;
     let n = params.len();
     params.push(page.limit().into());
     params.push(page.offset().into());
@@ -363,12 +360,7 @@ pub(crate) fn escape_like(s: &str) -> String {
 
 /// Every entry of a connection, for tests and the command line's own checks.
 pub async fn count<C: ConnectionTrait>(store: &Store, conn: &C) -> Result<i64, StoreError> {
-    Ok(store
-        .query_one(conn, "SELECT COUNT(*) AS n FROM audit_log", [])
-        .await?
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0))
+    store.count_of(conn, "SELECT COUNT(*) AS n FROM audit_log", []).await
 }
 
 /// Every entry about one record, newest first (callers check the record's scope).

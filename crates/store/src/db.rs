@@ -234,11 +234,20 @@ impl Store {
         Ok(conn.execute_raw(self.stmt(sql, values)).await?.rows_affected())
     }
 
+    /// Runs a `SELECT COUNT(*) AS n …` and returns n.
+    pub async fn count_of<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        sql: &str,
+        values: impl IntoIterator<Item = Value>,
+    ) -> Result<i64, StoreError> {
+        Ok(self.query_one(conn, sql, values).await?.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
+    }
+
     /// Counts rows of a table (for backups, tests and the admin overview).
     pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
         debug_assert!(table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-        let row = self.query_one(&self.db, &format!("SELECT COUNT(*) AS n FROM {table}"), []).await?;
-        Ok(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
+        self.count_of(&self.db, &format!("SELECT COUNT(*) AS n FROM {table}"), []).await
     }
 
     pub async fn close(self) -> Result<(), StoreError> {

@@ -39,15 +39,12 @@ pub async fn list_open(store: &Store, scope: &Scope, page: Page) -> Result<(Vec<
     let (cond, vals) = scope.sql("org_path", 1);
     let params: Vec<sea_orm::Value> = vals.into();
     let total: i64 = store
-        .query_one(
+        .count_of(
             store.conn(),
             &format!("SELECT COUNT(*) AS n FROM duplicate_flag WHERE status = 'open' AND {cond}"),
             params.clone(),
         )
-        .await?
-        .map(|r| r.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+        .await?;
     let mut p = params;
     p.push(page.limit().into());
     p.push(page.offset().into());

@@ -186,7 +186,7 @@ pub async fn outstanding(
     let mut params: Vec<Value> = vec![id.into()];
     params.extend(vals);
     let total: i64 = store
-        .query_one(
+        .count_of(
             store.conn(),
             &format!(
                 "SELECT COUNT(*) AS n FROM person p WHERE {} AND p.status = 'normal' AND NOT EXISTS \
@@ -195,10 +195,7 @@ pub async fn outstanding(
             ),
             params.clone(),
         )
-        .await?
-        .map(|r| r.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+        .await?;
     params.push(page.limit().into());
     params.push(page.offset().into());
     let ids = store

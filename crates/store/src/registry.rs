@@ -132,6 +132,51 @@ impl Person {
     }
 }
 
+/// The columns of a new person that come from what was typed or imported, in the order of
+/// [`new_person_values`]; the caller adds version and timestamps.
+pub(crate) const NEW_PERSON_COLUMNS: &str = "county, org_path, name, name_pinyin, name_initials, name_rev, id_sealed, \
+    id_index, id_tail4, id_tail5, id_tail6, sex, birth_date, ethnicity, registration, address, phone_sealed, phone_index, \
+    bank_account_sealed, bank_name, status, status_date, status_reason, note, import_batch";
+
+/// The values of [`NEW_PERSON_COLUMNS`]: sensitive fields sealed, blind indexes and search keys
+/// computed. One place, for a clerk's form and for a bulk import alike.
+pub(crate) fn new_person_values(
+    crypto: &crate::crypto::FieldCrypto,
+    input: &PersonInput,
+    idn: &IdNumber,
+    name: &str,
+    import_batch: Option<i64>,
+) -> Vec<Value> {
+    let keys = name_keys(name);
+    vec![
+        input.org_path.county().into(),
+        input.org_path.as_str().into(),
+        name.into(),
+        keys.full.into(),
+        keys.initials.into(),
+        reversed(name).into(),
+        crypto.seal("id_number", idn.as_str()).into(),
+        crypto.index("id", idn.as_str()).into(),
+        crypto.index("id_tail4", idn.tail(4)).into(),
+        crypto.index("id_tail5", idn.tail(5)).into(),
+        crypto.index("id_tail6", idn.tail(6)).into(),
+        idn.sex().code().into(),
+        idn.birth_date().into(),
+        text::clean(&input.ethnicity).into(),
+        input.registration.code().into(),
+        text::clean(&input.address).into(),
+        input.phone.as_deref().map(|p| crypto.seal("phone", p)).into(),
+        input.phone.as_deref().map(|p| crypto.index("phone", p)).into(),
+        input.bank_account.as_deref().map(|a| crypto.seal("bank_account", a)).into(),
+        text::clean(&input.bank_name).into(),
+        input.status.code().into(),
+        input.status_date.into(),
+        text::clean(&input.status_reason).into(),
+        text::clean(&input.note).into(),
+        import_batch.into(),
+    ]
+}
+
 /// A name's characters in reverse order, for suffix search by index.
 pub fn reversed(name: &str) -> String {
     name.chars().rev().collect()
@@ -250,43 +295,19 @@ pub async fn create(
         });
     }
     let name = text::clean(&input.name);
-    let keys = name_keys(&name);
     let t = now();
     let row = store
         .query_one(
             tx,
-            "INSERT INTO person (county, org_path, name, name_pinyin, name_initials, id_sealed, id_index, id_tail4, id_tail5, \
-             id_tail6, sex, birth_date, ethnicity, registration, address, phone_sealed, phone_index, bank_account_sealed, \
-             bank_name, status, status_date, status_reason, note, name_rev, version, created_at, updated_at) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $25, 1, $24, $24) \
-             RETURNING id",
-            [
-                input.org_path.county().into(),
-                input.org_path.as_str().into(),
-                name.clone().into(),
-                keys.full.into(),
-                keys.initials.into(),
-                crypto.seal("id_number", idn.as_str()).into(),
-                id_index.into(),
-                crypto.index("id_tail4", idn.tail(4)).into(),
-                crypto.index("id_tail5", idn.tail(5)).into(),
-                crypto.index("id_tail6", idn.tail(6)).into(),
-                idn.sex().code().into(),
-                idn.birth_date().into(),
-                text::clean(&input.ethnicity).into(),
-                input.registration.code().into(),
-                text::clean(&input.address).into(),
-                input.phone.as_deref().map(|p| crypto.seal("phone", p)).into(),
-                input.phone.as_deref().map(|p| crypto.index("phone", p)).into(),
-                input.bank_account.as_deref().map(|a| crypto.seal("bank_account", a)).into(),
-                text::clean(&input.bank_name).into(),
-                input.status.code().into(),
-                input.status_date.into(),
-                text::clean(&input.status_reason).into(),
-                text::clean(&input.note).into(),
-                t.into(),
-                reversed(&name).into(),
-            ],
+            &format!(
+                "INSERT INTO person ({NEW_PERSON_COLUMNS}, version, created_at, updated_at) VALUES ({}, 1, $26, $26) RETURNING id",
+                (1..=25).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+            ),
+            {
+                let mut v = new_person_values(crypto, &input, &idn, &name, None);
+                v.push(t.into());
+                v
+            },
         )
         .await
         .map_err(|e| crate::db::conflict_on_unique(e, "该身份证号已登记，同一身份证号只能登记一人"))?
@@ -890,12 +911,7 @@ pub async fn list(
     // The rank's parameters come last; the count uses only those its condition names.
     let count_sql = format!("SELECT COUNT(*) AS n FROM person p WHERE {wh}");
     let count_params: Vec<Value> = params.iter().take(max_placeholder(&count_sql)).cloned().collect();
-    let total: i64 = store
-        .query_one(store.conn(), &count_sql, count_params)
-        .await?
-        .map(|r| r.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+    let total: i64 = store.count_of(store.conn(), &count_sql, count_params).await?;
     let n = params.len();
     params.push(page.limit().into());
     params.push(page.offset().into());

@@ -200,15 +200,12 @@ pub(crate) async fn get_any(store: &Store, id: i64) -> Result<Option<User>, Stor
 pub async fn list(store: &Store, scope: &Scope, page: Page) -> Result<(Vec<User>, i64), StoreError> {
     let (cond, vals) = scope.sql("org_path", 1);
     let total: i64 = store
-        .query_one(
+        .count_of(
             store.conn(),
             &format!("SELECT COUNT(*) AS n FROM app_user WHERE {cond}"),
             Vec::<Value>::from(vals.clone()),
         )
-        .await?
-        .map(|r| r.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+        .await?;
     let mut params = Vec::<Value>::from(vals);
     params.push(page.limit().into());
     params.push(page.offset().into());

@@ -303,3 +303,8 @@ async fn a_large_load_keeps_every_index_and_constraint() {
     assert!(registry::list(s, &county(), &f, Page::default()).await.unwrap().1 > 0, "pinyin index answers");
     assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
 }
+
+#[test]
+fn the_generator_writes_the_templates_columns() {
+    assert_eq!(shuangyong_synth::HEADERS, HEADERS);
+}

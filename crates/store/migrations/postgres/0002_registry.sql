@@ -58,7 +58,8 @@ CREATE TABLE person (
     updated_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX person_org ON person(org_path text_pattern_ops);
-CREATE INDEX person_name ON person(name);
+-- Name first (exact and prefix search), birth date second (near-duplicate checks).
+CREATE INDEX person_name ON person(name, birth_date);
 CREATE INDEX person_pinyin ON person(name_pinyin);
 CREATE INDEX person_initials ON person(name_initials);
 CREATE INDEX person_name_rev ON person(name_rev);

@@ -10,7 +10,6 @@ use std::collections::{HashMap, HashSet};
 use sea_orm::Value;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use shuangyong_domain::pinyin::name_keys;
 use shuangyong_domain::text;
 
 use crate::audit::{self, Actor, Change};
@@ -161,12 +160,7 @@ pub async fn commit(
     // A large load into a small table: drop the secondary indexes and build them again at the
     // end (one sort each instead of a million random inserts), inside the same transaction.
     let rebuild = if store.backend() == Backend::Sqlite && plan.rows.len() >= 20_000 {
-        let existing: i64 = store
-            .query_one(&tx, "SELECT COUNT(*) AS n FROM person", [])
-            .await?
-            .map(|r| r.try_get("", "n"))
-            .transpose()?
-            .unwrap_or(0);
+        let existing: i64 = store.count_of(&tx, "SELECT COUNT(*) AS n FROM person", []).await?;
         if existing < plan.rows.len() as i64 { drop_indexes(store, &tx, "person").await? } else { Vec::new() }
     } else {
         Vec::new()
@@ -174,59 +168,27 @@ pub async fn commit(
     let mut written = 0;
     for chunk in plan.rows.chunks(CHUNK) {
         // People, returning their ids by blind index (unique), whatever order rows come back in.
-        let mut sql = String::from(
-            "INSERT INTO person (county, org_path, name, name_pinyin, name_initials, id_sealed, id_index, id_tail4, \
-             id_tail5, id_tail6, sex, birth_date, ethnicity, registration, address, phone_sealed, phone_index, \
-             bank_account_sealed, bank_name, status, status_date, status_reason, note, import_batch, name_rev, version, \
-             created_at, updated_at) VALUES ",
+        let mut sql = format!(
+            "INSERT INTO person ({}, version, created_at, updated_at) VALUES ",
+            crate::registry::NEW_PERSON_COLUMNS
         );
-        let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 25);
+        let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 27);
         let mut by_index: HashMap<String, usize> = HashMap::with_capacity(chunk.len());
         for (k, a) in chunk.iter().enumerate() {
             let p = &a.input;
             let idn = p.id_number.as_ref().ok_or_else(|| anyhow::anyhow!("accepted row without an ID"))?;
             let name = text::clean(&p.name);
-            let keys = name_keys(&name);
-            let rev = crate::registry::reversed(&name);
-            let id_index = crypto.index("id", idn.as_str());
-            by_index.insert(id_index.clone(), k);
+            by_index.insert(crypto.index("id", idn.as_str()), k);
             let base = params.len();
-            params.extend([
-                Value::from(p.org_path.county()),
-                p.org_path.as_str().into(),
-                name.into(),
-                keys.full.into(),
-                keys.initials.into(),
-                crypto.seal("id_number", idn.as_str()).into(),
-                id_index.into(),
-                crypto.index("id_tail4", idn.tail(4)).into(),
-                crypto.index("id_tail5", idn.tail(5)).into(),
-                crypto.index("id_tail6", idn.tail(6)).into(),
-                idn.sex().code().into(),
-                idn.birth_date().into(),
-                text::clean(&p.ethnicity).into(),
-                p.registration.code().into(),
-                text::clean(&p.address).into(),
-                p.phone.as_deref().map(|x| crypto.seal("phone", x)).into(),
-                p.phone.as_deref().map(|x| crypto.index("phone", x)).into(),
-                p.bank_account.as_deref().map(|x| crypto.seal("bank_account", x)).into(),
-                text::clean(&p.bank_name).into(),
-                p.status.code().into(),
-                p.status_date.into(),
-                text::clean(&p.status_reason).into(),
-                text::clean(&p.note).into(),
-                batch.into(),
-                rev.into(),
-                t.into(),
-            ]);
-            let n = params.len() - base;
-            // created_at is the last value, and is written twice (updated_at = created_at).
-            params.push(t.into());
-            let ph: Vec<String> = (base + 1..=base + n + 1).map(|i| placeholder(store, i)).collect();
+            params.extend(crate::registry::new_person_values(crypto, p, idn, &name, Some(batch)));
+            params.extend([Value::from(t), Value::from(t)]);
+            let ph: Vec<String> = (base + 1..=params.len()).map(|i| placeholder(store, i)).collect();
+            let n = ph.len();
             if k > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("({}, 1, {}, {})", ph[..n - 1].join(", "), ph[n - 1], ph[n]));
+            // …, version = 1, created_at, updated_at.
+            sql.push_str(&format!("({}, 1, {}, {})", ph[..n - 2].join(", "), ph[n - 2], ph[n - 1]));
         }
         sql.push_str(" RETURNING id, id_index");
         let rows = store.query_all(&tx, &sql, params).await?;
