@@ -110,7 +110,7 @@ async fn campaigns_page(state: &AppState, auth: &Auth, error: Option<String>) ->
 }
 
 async fn campaigns(State(state): State<AppState>, auth: Auth) -> Result<CampaignsPage, AppError> {
-    auth.require(auth.user.role.may_edit_people() || auth.user.role.may_read_people())?;
+    auth.require(auth.user.role.may_read_people())?;
     campaigns_page(&state, &auth, None).await
 }
 
