@@ -62,6 +62,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// When it happened, in Beijing time (for screens).
+    pub fn local_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        shuangyong_domain::clock::beijing(self.at)
+    }
+
     /// The hash this entry should carry, from its fields and `prev_hash`.
     pub fn compute_hash(&self) -> String {
         let mut h = Sha256::new();
@@ -314,10 +319,10 @@ pub async fn list(
         push("action = ?", a.into(), &mut params);
     }
     if let Some(d) = filter.from {
-        push("at >= ?", d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into(), &mut params);
+        push("at >= ?", shuangyong_domain::clock::day_start(d).into(), &mut params);
     }
     if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
-        push("at < ?", d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).into(), &mut params);
+        push("at < ?", shuangyong_domain::clock::day_start(d).into(), &mut params);
     }
     if let Some(t) = filter.text.as_deref().filter(|s| !s.is_empty()) {
         push("summary LIKE ?", format!("%{}%", escape_like(t)).into(), &mut params);

@@ -835,7 +835,7 @@ pub async fn list(
     if let Some(s) = filter.status {
         add("p.status = ?", vec![s.code().into()], &mut params, &mut wh);
     }
-    let today = filter.today.unwrap_or_else(|| now().date_naive());
+    let today = filter.today.unwrap_or_else(|| shuangyong_domain::clock::today(now()));
     if let Some(min) = filter.min_age {
         // Born on or before today minus `min` years.
         let latest = today.with_year(today.year() - min as i32).unwrap_or(today);

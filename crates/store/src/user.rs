@@ -29,6 +29,11 @@ pub struct User {
 }
 
 impl User {
+    /// The last login in Beijing time (for screens).
+    pub fn last_login_local(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.last_login_at.map(shuangyong_domain::clock::beijing)
+    }
+
     pub fn scope(&self) -> Scope {
         Scope::new(self.org_path.clone())
     }

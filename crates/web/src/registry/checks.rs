@@ -104,7 +104,7 @@ async fn campaigns_page(state: &AppState, auth: &Auth, error: Option<String>) ->
         campaigns,
         units,
         may_open: auth.user.role.is_manager(),
-        default_year: shuangyong_store::now().year(),
+        default_year: shuangyong_domain::clock::today(shuangyong_store::now()).year(),
         error,
     })
 }
@@ -185,7 +185,7 @@ async fn campaign(
         c.name.clone(),
     )
     .await?;
-    let today = shuangyong_store::now().date_naive();
+    let today = shuangyong_domain::clock::today(shuangyong_store::now());
     Ok(CampaignPage {
         layout,
         past_deadline: today >= c.deadline,
@@ -220,7 +220,7 @@ async fn confirm(
 async fn close(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> Result<Response, AppError> {
     auth.require(auth.user.role.is_manager())?;
     let tx = state.store.begin_write().await?;
-    let today = shuangyong_store::now().date_naive();
+    let today = shuangyong_domain::clock::today(shuangyong_store::now());
     let n = life_check::close(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, today).await?;
     tx.commit().await?;
     flash(&state, &auth.ctx, &format!("年审已结束：未确认的 {n} 人已暂停（可在人员页面恢复为正常）")).await?;

@@ -313,7 +313,7 @@ async fn person_page(
     let layout = Layout::new(state, &auth.ctx, "registry", &[("优抚对象", "/registry")], p.name.clone()).await?;
     Ok(PersonPage {
         layout,
-        age: p.age_on(shuangyong_store::now().date_naive()),
+        age: p.age_on(shuangyong_domain::clock::today(shuangyong_store::now())),
         unit_name,
         history,
         may_edit: auth.user.role.may_edit_people(),

@@ -158,7 +158,7 @@ async fn the_audit_list_filters_pages_and_reports_bad_dates() {
     let bad = c.get("/admin/audit?from=2024-13-01").await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.body.contains("开始日期应为"));
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = shuangyong_domain::clock::today(chrono::Utc::now()).to_string();
     let dated = c.get(&format!("/admin/audit?from={today}&to={today}&q=user07")).await;
     assert!(dated.body.contains("共 1 条"), "{}", dated.body);
 }
