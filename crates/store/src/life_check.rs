@@ -98,10 +98,6 @@ pub async fn open(
     Ok(id)
 }
 
-fn due_condition(first: usize) -> String {
-    format!("(p.org_path = ${first} OR p.org_path LIKE ${})", first + 1)
-}
-
 /// One campaign in scope, with its counts.
 pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Campaign, StoreError> {
     let r = store
@@ -122,7 +118,7 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Campaign, Stor
         return Err(StoreError::NotFound);
     };
     let sub = Scope::new(area.clone());
-    let (_, vals) = sub.sql("", 0);
+    let (in_area, vals) = sub.sql("p.org_path", 2);
     let mut params: Vec<Value> = vec![id.into()];
     params.extend(vals);
     let counts = store
@@ -132,7 +128,7 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Campaign, Stor
                 "SELECT COUNT(*) AS due, COALESCE(SUM(CASE WHEN c.person_id IS NULL THEN 0 ELSE 1 END), 0) AS confirmed \
                  FROM person p LEFT JOIN life_check c ON c.person_id = p.id AND c.campaign_id = $1 \
                  WHERE {} AND (p.status = 'normal' OR c.person_id IS NOT NULL)",
-                due_condition(2)
+                in_area
             ),
             params,
         )
@@ -182,7 +178,7 @@ pub async fn outstanding(
 ) -> Result<(Vec<PersonRow>, i64), StoreError> {
     let c = get(store, scope, id).await?;
     let sub = Scope::new(c.area.clone());
-    let (_, vals) = sub.sql("", 0);
+    let (in_area, vals) = sub.sql("p.org_path", 2);
     let mut params: Vec<Value> = vec![id.into()];
     params.extend(vals);
     let total: i64 = store
@@ -191,7 +187,7 @@ pub async fn outstanding(
             &format!(
                 "SELECT COUNT(*) AS n FROM person p WHERE {} AND p.status = 'normal' AND NOT EXISTS \
                  (SELECT 1 FROM life_check c WHERE c.campaign_id = $1 AND c.person_id = p.id)",
-                due_condition(2)
+                in_area
             ),
             params.clone(),
         )
@@ -205,7 +201,7 @@ pub async fn outstanding(
                 "SELECT p.id FROM person p WHERE {} AND p.status = 'normal' AND NOT EXISTS \
                  (SELECT 1 FROM life_check c WHERE c.campaign_id = $1 AND c.person_id = p.id) \
                  ORDER BY p.org_path, p.name_pinyin, p.id LIMIT $4 OFFSET $5",
-                due_condition(2)
+                in_area
             ),
             params,
         )
@@ -307,7 +303,7 @@ pub async fn close(
     }
     // Everyone outstanding, read inside this transaction, then suspended one by one.
     let sub = Scope::new(c.org_path.clone());
-    let (_, vals) = sub.sql("", 0);
+    let (in_area, vals) = sub.sql("p.org_path", 2);
     let mut params: Vec<Value> = vec![id.into()];
     params.extend(vals);
     let rows = store
@@ -316,7 +312,7 @@ pub async fn close(
             &format!(
                 "SELECT p.id, p.name, p.org_path FROM person p WHERE {} AND p.status = 'normal' AND NOT EXISTS \
                  (SELECT 1 FROM life_check c WHERE c.campaign_id = $1 AND c.person_id = p.id) ORDER BY p.id",
-                due_condition(2)
+                in_area
             ),
             params,
         )
