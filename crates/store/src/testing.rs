@@ -70,3 +70,22 @@ pub async fn fresh() -> TestDb {
         .with_crypto(crate::crypto::FieldCrypto::from_master(&rand::random()));
     TestDb { store, url, file }
 }
+
+/// A new database holding the given org units (path, name, kind), parents first.
+pub async fn with_units(units: &[(&str, &str, shuangyong_domain::OrgKind)]) -> TestDb {
+    let db = fresh().await;
+    let s = &db.store;
+    let tx = s.begin_write().await.expect("begin");
+    for (path, name, kind) in units {
+        let unit = crate::org::NewUnit {
+            path: shuangyong_domain::OrgPath::parse(path).expect("a valid test path"),
+            name: (*name).into(),
+            kind: *kind,
+            sort: 0,
+            note: String::new(),
+        };
+        crate::org::create(s, &tx, &crate::audit::Actor::system("test"), unit).await.expect("create a test unit");
+    }
+    tx.commit().await.expect("commit");
+    db
+}

@@ -8,7 +8,7 @@ use shuangyong_domain::id_number::make;
 use shuangyong_domain::{OrgKind, OrgPath};
 use shuangyong_store::audit::{self, Actor, Verdict};
 use shuangyong_store::import::{self, HEADERS};
-use shuangyong_store::org::{self, NewUnit, Page};
+use shuangyong_store::org::Page;
 use shuangyong_store::registry::{self, Filter};
 use shuangyong_store::testing::{self, TestDb};
 use shuangyong_store::{Scope, Store};
@@ -22,10 +22,7 @@ fn county() -> Scope {
 }
 
 async fn setup() -> TestDb {
-    let db = testing::fresh().await;
-    let s = &db.store;
-    let tx = s.begin_write().await.unwrap();
-    for (p, name, kind) in [
+    testing::with_units(&[
         ("140929", "岢岚县", OrgKind::County),
         ("140929/01", "岚漪镇", OrgKind::Township),
         ("140929/02", "三井镇", OrgKind::Township),
@@ -33,12 +30,8 @@ async fn setup() -> TestDb {
         ("140929/01/002", "新建村", OrgKind::Village),
         ("140929/02/001", "团城村", OrgKind::Village),
         ("140929/02/002", "新建村", OrgKind::Village),
-    ] {
-        let unit = NewUnit { path: path(p), name: name.into(), kind, sort: 0, note: String::new() };
-        org::create(s, &tx, &Actor::system("test"), unit).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-    db
+    ])
+    .await
 }
 
 fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {

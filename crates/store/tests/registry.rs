@@ -5,7 +5,7 @@ use shuangyong_domain::id_number::{IdNumber, make};
 use shuangyong_domain::person::{Category, DisabilityCause, DisabilityGrade, PersonStatus, Registration};
 use shuangyong_domain::{OrgKind, OrgPath};
 use shuangyong_store::audit::{self, Actor, Verdict};
-use shuangyong_store::org::{self, NewUnit, Page};
+use shuangyong_store::org::Page;
 use shuangyong_store::registry::{self, CategoryInput, Filter, PersonInput, Query, Sensitive, ServiceInput, classify};
 use shuangyong_store::testing::{self, TestDb};
 use shuangyong_store::{Scope, Store, StoreError};
@@ -19,22 +19,15 @@ fn county() -> Scope {
 }
 
 async fn setup() -> TestDb {
-    let db = testing::fresh().await;
-    let s = &db.store;
-    let tx = s.begin_write().await.unwrap();
-    for (p, name, kind) in [
+    testing::with_units(&[
         ("140929", "岢岚县", OrgKind::County),
         ("140929/01", "岚漪镇", OrgKind::Township),
         ("140929/02", "三井镇", OrgKind::Township),
         ("140929/01/001", "东街村", OrgKind::Village),
         ("140929/01/002", "西街村", OrgKind::Village),
         ("140929/02/001", "团城村", OrgKind::Village),
-    ] {
-        let unit = NewUnit { path: path(p), name: name.into(), kind, sort: 0, note: String::new() };
-        org::create(s, &tx, &Actor::system("test"), unit).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-    db
+    ])
+    .await
 }
 
 fn born(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -278,28 +278,31 @@ async fn tamper(db: &TestDb, sql: &str) {
     s.conn().execute_unprepared(sql).await.unwrap();
 }
 
+/// Appends one change to a test entity in its own transaction.
+async fn append_change(
+    s: &Store,
+    entity_id: String,
+    summary: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) {
+    let tx = s.begin_write().await.unwrap();
+    audit::append(
+        s,
+        &tx,
+        &Actor::system("test"),
+        Change { action: "update", entity: "thing", entity_id, org_path: "140929".into(), summary, before, after },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 async fn chain_of(n: usize) -> TestDb {
     let db = testing::fresh().await;
-    let s = &db.store;
     for i in 0..n {
-        let tx = s.begin_write().await.unwrap();
-        audit::append(
-            s,
-            &tx,
-            &Actor::system("test"),
-            Change {
-                action: "update",
-                entity: "thing",
-                entity_id: i.to_string(),
-                org_path: "140929".into(),
-                summary: format!("第{i}次修改"),
-                before: Some(serde_json::json!({"n": i})),
-                after: Some(serde_json::json!({"n": i + 1})),
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let (before, after) = (serde_json::json!({"n": i}), serde_json::json!({"n": i + 1}));
+        append_change(&db.store, i.to_string(), format!("第{i}次修改"), Some(before), Some(after)).await;
     }
     db
 }
@@ -398,24 +401,7 @@ async fn concurrent_writers_keep_the_chain_gapless() {
         let s = db.store.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..10 {
-                let tx = s.begin_write().await.unwrap();
-                audit::append(
-                    &s,
-                    &tx,
-                    &Actor::system("test"),
-                    Change {
-                        action: "update",
-                        entity: "thing",
-                        entity_id: format!("{w}-{i}"),
-                        org_path: "140929".into(),
-                        summary: String::new(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await
-                .unwrap();
-                tx.commit().await.unwrap();
+                append_change(&s, format!("{w}-{i}"), String::new(), None, None).await;
             }
         }));
     }
@@ -488,24 +474,7 @@ async fn a_backup_taken_while_others_write_is_consistent() {
         let s = db.store.clone();
         tokio::spawn(async move {
             for i in 0..200 {
-                let tx = s.begin_write().await.unwrap();
-                audit::append(
-                    &s,
-                    &tx,
-                    &Actor::system("test"),
-                    Change {
-                        action: "update",
-                        entity: "thing",
-                        entity_id: i.to_string(),
-                        org_path: "140929".into(),
-                        summary: String::new(),
-                        before: None,
-                        after: None,
-                    },
-                )
-                .await
-                .unwrap();
-                tx.commit().await.unwrap();
+                append_change(&s, i.to_string(), String::new(), None, None).await;
             }
         })
     };

@@ -9,7 +9,6 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use shuangyong_domain::{OrgKind, OrgPath, Role};
 use shuangyong_store::audit::Actor;
-use shuangyong_store::org::{self, NewUnit};
 use shuangyong_store::testing::{self, TestDb};
 use shuangyong_store::user::{self, NewUser, User};
 use shuangyong_store::{Scope, Store};
@@ -35,20 +34,7 @@ pub const UNITS: &[(&str, &str, OrgKind)] = &[
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let db = testing::fresh().await;
-        let s = &db.store;
-        let tx = s.begin_write().await.unwrap();
-        for (p, name, kind) in UNITS {
-            let unit = NewUnit {
-                path: OrgPath::parse(p).unwrap(),
-                name: (*name).into(),
-                kind: *kind,
-                sort: 0,
-                note: String::new(),
-            };
-            org::create(s, &tx, &Actor::system("test"), unit).await.unwrap();
-        }
-        tx.commit().await.unwrap();
+        let db = testing::with_units(UNITS).await;
         let router = app(AppState::new(db.store.clone(), Config::default()));
         TestApp { db, router }
     }
