@@ -1,10 +1,12 @@
 //! Pure rules and types of the 双拥 work platform. No I/O, no async: everything here is a value or a
 //! function of values, so that the store and the web layer never decide rules themselves.
 
+pub mod benefits;
 pub mod clock;
 pub mod dates;
 pub mod id_number;
 pub mod mask;
+pub mod money;
 pub mod org;
 pub mod person;
 pub mod pinyin;
