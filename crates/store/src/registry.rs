@@ -650,6 +650,8 @@ pub async fn update(
     store.exec(tx, &sql, params).await?;
     write_details(store, tx, id, input.org_path.county(), &input.categories, &input.service).await?;
     flag_near_duplicates(store, tx, id, &name, birth, &input.org_path).await?;
+    // Enrolments follow the record: a new grade or years of service is paid from the next cycle.
+    crate::benefits::refresh_person(store, tx, id).await?;
     let after = load(store, tx, id).await?;
     audit::append(
         store,

@@ -1,0 +1,376 @@
+//! The benefits engine end to end: applications through approval, a cycle computed, approved,
+//! exported and reconciled, a standard raised retroactively and the back-pay of the next cycle,
+//! a death after payment and the months to recover.
+
+use chrono::NaiveDate;
+use shuangyong_domain::benefits::{ApplicationStatus, ProgramKind};
+use shuangyong_domain::id_number::make;
+use shuangyong_domain::person::{Category, PersonStatus, Registration};
+use shuangyong_domain::{OrgKind, OrgPath, Period};
+use shuangyong_store::audit::{self, Actor, Verdict};
+use shuangyong_store::benefits::{self, NewProgram, applications, cycle};
+use shuangyong_store::export::ExportFormat;
+use shuangyong_store::org::Page;
+use shuangyong_store::registry::{self, CategoryInput, PersonInput, ServiceInput};
+use shuangyong_store::testing::{self, TestDb};
+use shuangyong_store::{Scope, Store, StoreError};
+
+fn path(s: &str) -> OrgPath {
+    OrgPath::parse(s).unwrap()
+}
+
+fn county() -> Scope {
+    Scope::new(path("140929"))
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn month(s: &str) -> Period {
+    Period::parse(s).unwrap()
+}
+
+fn user(id: i64, name: &str) -> Actor {
+    Actor { user_id: Some(id), name: name.into() }
+}
+
+async fn setup() -> TestDb {
+    testing::with_units(&[
+        ("140929", "岢岚县", OrgKind::County),
+        ("140929/01", "岚漪镇", OrgKind::Township),
+        ("140929/02", "三井镇", OrgKind::Township),
+        ("140929/01/001", "东街村", OrgKind::Village),
+        ("140929/02/001", "团城村", OrgKind::Village),
+    ])
+    .await
+}
+
+fn veteran(name: &str, seq: u16, at: &str, reg: Registration, account: &str) -> PersonInput {
+    let birth = day(1956, 5, 17);
+    PersonInput {
+        name: name.into(),
+        id_number: Some(make("140929", birth, seq)),
+        ethnicity: "汉族".into(),
+        registration: reg,
+        org_path: path(at),
+        address: String::new(),
+        phone: None,
+        bank_account: Some(account.into()),
+        bank_name: "农村信用社".into(),
+        status: PersonStatus::Normal,
+        status_date: None,
+        status_reason: String::new(),
+        categories: vec![CategoryInput::plain(Category::RuralVeteran)],
+        service: vec![ServiceInput {
+            enlisted: Some(day(1976, 3, 1)),
+            discharged: Some(day(1980, 1, 15)),
+            ..Default::default()
+        }],
+        note: String::new(),
+    }
+}
+
+async fn register(s: &Store, p: PersonInput) -> i64 {
+    let tx = s.begin_write().await.unwrap();
+    let p = registry::create(s, &tx, &Actor::system("test"), &county(), p).await.unwrap();
+    tx.commit().await.unwrap();
+    p.id
+}
+
+/// Submits (clerk 10), reviews (township 11) and approves (county 12) from `start`.
+async fn approve_through(s: &Store, person: i64, program: i64, start: &str) -> i64 {
+    let tx = s.begin_write().await.unwrap();
+    let a = applications::submit(s, &tx, &user(10, "村联络员"), &county(), person, program, "本人申请").await.unwrap();
+    applications::review(s, &tx, &user(11, "乡镇业务员"), &county(), a, "属实").await.unwrap();
+    applications::decide(s, &tx, &user(12, "县级业务员"), &county(), a, true, "", Some(month(start))).await.unwrap();
+    tx.commit().await.unwrap();
+    a
+}
+
+async fn set_standard(s: &Store, program: &benefits::Program, key: &str, annual_fen: i64, from: NaiveDate) {
+    let tx = s.begin_write().await.unwrap();
+    benefits::set_standard(s, &tx, &user(12, "县级业务员"), program, key, annual_fen, from, "测试").await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn approve_cycle(s: &Store, id: i64) {
+    let tx = s.begin_write().await.unwrap();
+    cycle::approve(s, &tx, &user(13, "科长"), &county(), id).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn seeded_programs_and_standards_are_the_national_figures() {
+    let db = setup().await;
+    let s = &db.store;
+    let all = benefits::programs(s).await.unwrap();
+    let codes: Vec<&str> = all.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ProgramKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>());
+    let disability = benefits::program_by_code(s, "disability_pension").await.unwrap();
+    let rows = benefits::standard_rows(s, s.conn(), disability.id).await.unwrap();
+    let at =
+        |key: &str, d: NaiveDate| shuangyong_domain::benefits::standard_in_force(&rows, key, d).map(|r| r.annual_fen);
+    assert_eq!(at("war/1", day(2024, 8, 1)), Some(13_188_000));
+    assert_eq!(at("duty/10", day(2024, 12, 1)), Some(1_196_400));
+    assert_eq!(at("illness/6", day(2025, 1, 1)), Some(3_956_400));
+    assert_eq!(at("war/1", day(2025, 8, 1)), Some(13_584_000));
+    assert_eq!(at("illness/7", day(2025, 1, 1)), None);
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let rows = benefits::standard_rows(s, s.conn(), rural.id).await.unwrap();
+    for (d, fen) in [(day(2022, 8, 1), 64_800), (day(2023, 8, 1), 68_800), (day(2024, 8, 1), 72_000)] {
+        assert_eq!(shuangyong_domain::benefits::standard_in_force(&rows, "", d).unwrap().annual_fen, fen);
+    }
+    let e = benefits::program_by_code(s, "nope").await.unwrap_err().to_string();
+    assert!(e.contains("rural_veteran_elderly"), "{e}");
+}
+
+#[tokio::test]
+async fn applications_keep_four_eyes_and_the_rule() {
+    let db = setup().await;
+    let s = &db.store;
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let ok = register(s, veteran("王建国", 11, "140929/01/001", Registration::Rural, "6222021234567890123")).await;
+    let urban = register(s, veteran("李卫东", 13, "140929/01/001", Registration::Urban, "6222021234567890131")).await;
+
+    let tx = s.begin_write().await.unwrap();
+    let a = applications::submit(s, &tx, &user(10, "村联络员"), &county(), ok, rural.id, "").await.unwrap();
+    // the same again is refused while one is in progress
+    let again = applications::submit(s, &tx, &user(10, "村联络员"), &county(), ok, rural.id, "").await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "{again}");
+    // nobody reviews their own submission; approval waits for the review
+    let own = applications::review(s, &tx, &user(10, "村联络员"), &county(), a, "").await.unwrap_err();
+    assert!(own.to_string().contains("自己提交"), "{own}");
+    let early = applications::decide(s, &tx, &user(12, "县"), &county(), a, true, "", None).await.unwrap_err();
+    assert!(early.to_string().contains("先由乡镇审核"), "{early}");
+    applications::review(s, &tx, &user(11, "乡镇"), &county(), a, "").await.unwrap();
+    let own = applications::decide(s, &tx, &user(10, "村联络员"), &county(), a, true, "", None).await.unwrap_err();
+    assert!(own.to_string().contains("自己提交"), "{own}");
+    // a reason is required to reject; an ineligible person cannot be approved
+    let b = applications::submit(s, &tx, &user(10, "村联络员"), &county(), urban, rural.id, "").await.unwrap();
+    applications::review(s, &tx, &user(11, "乡镇"), &county(), b, "").await.unwrap();
+    let no_rule = applications::decide(s, &tx, &user(12, "县"), &county(), b, true, "", None).await.unwrap_err();
+    assert!(no_rule.to_string().contains("城镇籍（须为农村籍）"), "{no_rule}");
+    let no_reason = applications::decide(s, &tx, &user(12, "县"), &county(), b, false, " ", None).await.unwrap_err();
+    assert!(no_reason.to_string().contains("驳回须写明理由"), "{no_reason}");
+    applications::decide(s, &tx, &user(12, "县"), &county(), b, false, "城镇户籍，不符合条件", None).await.unwrap();
+    let enrolment = applications::decide(s, &tx, &user(12, "县"), &county(), a, true, "", None).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(enrolment.is_some());
+
+    let a = applications::get(s, &county(), a).await.unwrap();
+    assert_eq!(a.status, ApplicationStatus::Approved);
+    assert!(a.verdict.starts_with("符合：农村籍；1976年3月入伍"), "{}", a.verdict);
+    assert!(a.verdict.contains("服役4年（不足一年按一年）"), "{}", a.verdict);
+    // the default start is the month submitted (the rule allows earlier)
+    assert_eq!(a.start_month.as_deref(), Some(Period::of(benefits::today()).to_string().as_str()));
+    let b = applications::get(s, &county(), b).await.unwrap();
+    assert_eq!(b.status, ApplicationStatus::Rejected);
+    assert!(!b.eligible);
+    // a township clerk of 三井镇 does not see 岚漪镇's applications
+    let other = Scope::new(path("140929/02"));
+    assert!(matches!(applications::get(s, &other, a.id).await, Err(StoreError::NotFound)));
+    let (list, total) = applications::list(s, &other, &applications::Filter::default(), Page::default()).await.unwrap();
+    assert_eq!((list.len(), total), (0, 0));
+    // every step is in the audit log
+    let steps = audit::for_entity(s, "benefit_application", &a.id.to_string()).await.unwrap();
+    let actions: Vec<&str> = steps.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["approve", "review", "submit"], "newest first");
+    // and the person page judges every program
+    let benefits = benefits::for_person(s, &county(), a.person_id, benefits::today()).await.unwrap();
+    assert_eq!(benefits.len(), 7);
+    let rural_line = benefits.iter().find(|b| b.program.code == "rural_veteran_elderly").unwrap();
+    assert!(rural_line.enrolment.is_some() && rural_line.verdict.eligible);
+    let disability = benefits.iter().find(|b| b.program.code == "disability_pension").unwrap();
+    assert!(disability.verdict_text.starts_with("不符合：不是残疾军人"), "{}", disability.verdict_text);
+}
+
+#[tokio::test]
+async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
+    let db = setup().await;
+    let s = &db.store;
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let a = register(s, veteran("王建国", 11, "140929/01/001", Registration::Rural, "6222021234567890123")).await;
+    let b = register(s, veteran("赵志强", 31, "140929/02/001", Registration::Rural, "6222021234567890149")).await;
+    let c = register(s, veteran("孙德胜", 51, "140929/02/001", Registration::Rural, "6222021234567890156")).await;
+    for p in [a, b, c] {
+        approve_through(s, p, rural.id, "2024-09").await;
+    }
+    let runner = user(12, "县级业务员");
+
+    // September 2024: 4 years × 720 元 = 2880 元 a year, 240 元 a month each.
+    let sep = cycle::run(s, &runner, &path("140929"), &rural, month("2024-09")).await.unwrap();
+    assert_eq!((sep.lines, sep.total_fen, sep.skipped, sep.backpay_lines), (3, 72_000, 0, 0));
+    let twice = cycle::run(s, &runner, &path("140929"), &rural, month("2024-09")).await.unwrap_err();
+    assert!(matches!(&twice, StoreError::Conflict(m) if m.contains("已经计算过")), "{twice}");
+
+    // not exported before approval, not approved by the one who ran it
+    let early = cycle::export(s, &runner, &county(), sep.cycle, ExportFormat::Csv).await.unwrap_err();
+    assert!(early.to_string().contains("尚未审批"), "{early}");
+    let tx = s.begin_write().await.unwrap();
+    let own = cycle::approve(s, &tx, &runner, &county(), sep.cycle).await.unwrap_err();
+    assert!(own.to_string().contains("计算人以外"), "{own}");
+    drop(tx);
+    approve_cycle(s, sep.cycle).await;
+
+    // a later edit of a person never changes a frozen line
+    let tx = s.begin_write().await.unwrap();
+    let current = registry::get(s, &county(), b).await.unwrap();
+    let mut edit = veteran("赵志强", 31, "140929/02/001", Registration::Rural, "6222029999999999994");
+    edit.id_number = None;
+    registry::update(s, &tx, &Actor::system("test"), &county(), b, current.version, edit).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let csv1 = cycle::export(s, &runner, &county(), sep.cycle, ExportFormat::Csv).await.unwrap();
+    let csv2 = cycle::export(s, &runner, &county(), sep.cycle, ExportFormat::Csv).await.unwrap();
+    assert_eq!(csv1, csv2, "the bank file is byte-identical for the same cycle");
+    let text = String::from_utf8(csv1.clone()).unwrap();
+    assert!(text.starts_with("\u{feff}序号,乡镇,姓名,银行账号,开户银行,金额（元）,所属月份,类型\r\n"), "{text}");
+    assert!(text.contains("6222021234567890149"), "frozen account, not the edited one: {text}");
+    assert!(!text.contains("6222029999999999994"));
+    assert!(text.contains(",240.00,2024-09,当月发放"), "{text}");
+    let x1 = cycle::export(s, &runner, &county(), sep.cycle, ExportFormat::Xlsx).await.unwrap();
+    let x2 = cycle::export(s, &runner, &county(), sep.cycle, ExportFormat::Xlsx).await.unwrap();
+    assert_eq!(x1, x2, "the XLSX bank file is byte-identical too");
+    let exports = audit::for_entity(s, "benefit_cycle", &sep.cycle.to_string()).await.unwrap();
+    assert_eq!(exports.iter().filter(|e| e.action == "export").count(), 4);
+
+    // the bank's return: a and c paid, b failed
+    let (lines, _) =
+        cycle::lines(s, &county(), sep.cycle, &cycle::LineFilter::default(), Page::default()).await.unwrap();
+    let line_of = |p: i64| lines.iter().find(|l| l.person_id == p).unwrap().id;
+    let bad = format!("序号,结果,说明\n{},成功,\n{},失败,账户已销户\n", line_of(a), line_of(b));
+    let refused = cycle::apply_return(s, &runner, &county(), sep.cycle, format!("{bad}999999,成功,\n").as_bytes())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(refused[0].message.contains("不属于这个批次"), "{refused:?}");
+    let (still, _) =
+        cycle::lines(s, &county(), sep.cycle, &cycle::LineFilter::default(), Page::default()).await.unwrap();
+    assert!(still.iter().all(|l| l.status == "pending"), "a refused return file changes nothing");
+    let ret = format!("{bad}{},成功,\n", line_of(c));
+    let done = cycle::apply_return(s, &runner, &county(), sep.cycle, ret.as_bytes()).await.unwrap().unwrap();
+    assert_eq!((done.paid, done.failed), (2, 1));
+
+    // a rise effective 2024-09-01, decided after September was paid: 780 元 per year of service
+    set_standard(s, &rural, "", 78_000, day(2024, 9, 1)).await;
+    let oct = cycle::run(s, &runner, &path("140929"), &rural, month("2024-10")).await.unwrap();
+    // October: 3 × 4 × 780 / 12 = 260 元 each; back-pay of 20 元 for a and c; b's failed 260 元 again
+    assert_eq!(oct.lines, 6, "{oct:?}");
+    assert_eq!(oct.total_fen, 3 * 26_000 + 2 * 2_000 + 26_000);
+    assert_eq!((oct.backpay_lines, oct.backpay_fen), (3, 2 * 2_000 + 26_000));
+    let (lines, _) =
+        cycle::lines(s, &county(), oct.cycle, &cycle::LineFilter::default(), Page::default()).await.unwrap();
+    let kinds = |p: i64| {
+        let mut k: Vec<(String, String, i64)> = lines
+            .iter()
+            .filter(|l| l.person_id == p)
+            .map(|l| (l.kind.clone(), l.for_period.clone(), l.amount_fen))
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        kinds(a),
+        vec![("backpay".into(), "2024-09".into(), 2_000), ("regular".into(), "2024-10".into(), 26_000)]
+    );
+    assert_eq!(
+        kinds(b),
+        vec![("regular".into(), "2024-10".into(), 26_000), ("retry".into(), "2024-09".into(), 26_000)]
+    );
+    // b's re-payment goes to the account as it is now
+    let retry = lines.iter().find(|l| l.person_id == b && l.kind == "retry").unwrap();
+    assert!(retry.account_masked.ends_with("9994"), "{}", retry.account_masked);
+
+    // a later cycle with nothing new to settle adds no back-pay
+    approve_cycle(s, oct.cycle).await;
+    // a dies on 2024-10-20 — recorded after October was paid: nothing to recover for October,
+    // November is left out of the roll and listed
+    let tx = s.begin_write().await.unwrap();
+    let current = registry::get(s, &county(), a).await.unwrap();
+    let mut dead = veteran("王建国", 11, "140929/01/001", Registration::Rural, "6222021234567890123");
+    dead.id_number = None;
+    dead.status = PersonStatus::Deceased;
+    dead.status_date = Some(day(2024, 10, 20));
+    registry::update(s, &tx, &Actor::system("test"), &county(), a, current.version, dead).await.unwrap();
+    tx.commit().await.unwrap();
+    let nov = cycle::run(s, &runner, &path("140929"), &rural, month("2024-11")).await.unwrap();
+    assert_eq!((nov.lines, nov.skipped, nov.backpay_lines), (2, 1, 0), "{nov:?}");
+    let skipped = cycle::skips(s, &county(), nov.cycle).await.unwrap();
+    assert_eq!(skipped[0].reason, "已于2024-10-20去世，次月起停发");
+    assert!(cycle::overpaid(s, &county(), None).await.unwrap().is_empty());
+
+    // c dies on 2024-09-05, recorded only now: October's and November's lines (November's not yet
+    // at the bank) are over-paid; September was still due
+    let tx = s.begin_write().await.unwrap();
+    let current = registry::get(s, &county(), c).await.unwrap();
+    let mut dead = veteran("孙德胜", 51, "140929/02/001", Registration::Rural, "6222021234567890156");
+    dead.id_number = None;
+    dead.status = PersonStatus::Deceased;
+    dead.status_date = Some(day(2024, 9, 5));
+    registry::update(s, &tx, &Actor::system("test"), &county(), c, current.version, dead).await.unwrap();
+    tx.commit().await.unwrap();
+    let over = cycle::overpaid(s, &county(), None).await.unwrap();
+    let months: Vec<(&str, i64)> = over.iter().map(|o| (o.for_period.as_str(), o.amount_fen)).collect();
+    assert_eq!(months, vec![("2024-10", 26_000), ("2024-11", 26_000)]);
+    assert_eq!(over[0].person_id, c);
+
+    // totals by township, scoped: a 三井镇 clerk sees only 三井镇
+    let towns = cycle::by_township(s, &Scope::new(path("140929/02")), oct.cycle).await.unwrap();
+    assert_eq!(towns.len(), 1);
+    assert_eq!(towns[0].name, "三井镇");
+    assert_eq!(towns[0].lines, 4);
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}
+
+#[tokio::test]
+async fn twelve_months_of_a_county_top_up_sum_to_its_annual_standard() {
+    let db = setup().await;
+    let s = &db.store;
+    let tx = s.begin_write().await.unwrap();
+    let id = benefits::create_program(
+        s,
+        &tx,
+        &user(1, "管理员"),
+        &path("140929"),
+        &NewProgram {
+            code: "kelan_rural_topup".into(),
+            name: "岢岚县老兵生活补助县级提标".into(),
+            kind: ProgramKind::RuralVeteranElderly,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let program = benefits::program(s, id).await.unwrap();
+    // an annual standard that does not divide by 12
+    set_standard(s, &program, "", 100_007, day(2024, 8, 1)).await;
+    let p = register(s, veteran("王建国", 11, "140929/01/001", Registration::Rural, "6222021234567890123")).await;
+    approve_through(s, p, program.id, "2025-01").await;
+    let mut total = 0;
+    let mut months = Vec::new();
+    for m in 1..=12 {
+        let r = cycle::run(s, &user(12, "县"), &path("140929"), &program, Period::new(2025, m).unwrap()).await.unwrap();
+        total += r.total_fen;
+        months.push(r.total_fen);
+    }
+    // 4 years of service × 1000.07 元
+    assert_eq!(total, 4 * 100_007);
+    assert!(months.iter().all(|m| *m == 33_335 || *m == 33_336), "{months:?}");
+    let bad = benefits::create_program(
+        s,
+        &s.begin_write().await.unwrap(),
+        &user(1, "管理员"),
+        &path("140929"),
+        &NewProgram {
+            code: "Bad Code".into(),
+            name: "x".into(),
+            kind: ProgramKind::WarVeteranSubsidy,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(bad.to_string().contains("项目代码"), "{bad}");
+}
