@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use shuangyong_domain::{OrgKind, OrgPath, Role};
+use shuangyong_domain::{OrgKind, OrgPath, Period, Role, money};
 use shuangyong_store::audit::{self, Actor, Verdict};
+use shuangyong_store::benefits::{self, cycle};
 use shuangyong_store::crypto::FieldCrypto;
 use shuangyong_store::export::ExportFormat;
 use shuangyong_store::import;
@@ -77,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Payment cycles of a benefit program: compute and freeze a month, list, write the bank file.
+    Cycle {
+        #[command(subcommand)]
+        command: CycleCommand,
+    },
     /// The performance table: import, search and memory, each beside its raw-engine baseline.
     Bench {
         /// How many synthetic people.
@@ -117,6 +123,29 @@ enum ExportWhat {
         /// Full ID numbers, phones and bank accounts (recorded in the audit log).
         #[arg(long)]
         full: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CycleCommand {
+    /// Compute and freeze PROGRAM's payments for PERIOD (e.g. `cycle run rural_veteran_elderly 2024-09`).
+    Run {
+        program: String,
+        period: String,
+        /// Print {"cycle", "program", "period", "lines", "total_fen"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The cycles computed so far.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the bank file of an approved cycle (XLSX or CSV by the extension; full account numbers, audited).
+    Export {
+        cycle: i64,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -330,6 +359,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 if full { "含完整敏感信息，已记入审计日志" } else { "敏感信息已脱敏" }
             );
         }
+        Command::Cycle { command } => return cycle_command(&cli.db, &cli.key_file, command).await,
         Command::Bench { persons, json, dir } => {
             let results = bench::run(persons, &dir).await?;
             if json {
@@ -346,6 +376,66 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { file } => {
             let verdict = backup::restore(&file, &cli.db).await?;
             println!("已从 {} 恢复数据库；{verdict}", file.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn cycle_command(db: &str, key_file: &Path, command: CycleCommand) -> anyhow::Result<ExitCode> {
+    let store = open_with_key(db, key_file).await?;
+    let scope = county_scope(&store).await?;
+    match command {
+        CycleCommand::Run { program, period, json } => {
+            let program = benefits::program_by_code(&store, &program).await?;
+            let period = Period::parse(&period).map_err(|e| anyhow::anyhow!("发放月份应写作 2024-09：{e}"))?;
+            let started = std::time::Instant::now();
+            let r = cycle::run(&store, &Actor::system("命令行"), scope.root(), &program, period).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"cycle": r.cycle, "program": r.program, "period": r.period, "lines": r.lines,
+                        "total_fen": r.total_fen, "skipped": r.skipped, "backpay_lines": r.backpay_lines,
+                        "backpay_fen": r.backpay_fen})
+                );
+            } else {
+                println!(
+                    "已计算{}{}发放（批次{}）：{}条，合计{}元，其中补发/重发{}条{}元；未发放{}人（见批次页面）。用时{:.1}秒。\n下一步：请另一位工作人员在“优抚待遇 → 发放批次”中审批，然后导出银行文件。",
+                    program.name,
+                    r.period,
+                    r.cycle,
+                    r.lines,
+                    money::yuan_grouped(r.total_fen),
+                    r.backpay_lines,
+                    money::yuan_grouped(r.backpay_fen),
+                    r.skipped,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        }
+        CycleCommand::List { json } => {
+            let list = cycle::list(&store, &scope, None).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for c in list {
+                    println!(
+                        "{:>6}  {}  {}  {:>8}条  {:>16}元  {}",
+                        c.id,
+                        c.period,
+                        c.program_name,
+                        c.lines,
+                        money::yuan_grouped(c.total_fen),
+                        c.status_label()
+                    );
+                }
+            }
+        }
+        CycleCommand::Export { cycle: id, out } => {
+            let format =
+                ExportFormat::from_file_name(&out.to_string_lossy()).context("银行文件名应以 .xlsx 或 .csv 结尾")?;
+            let bytes = cycle::export(&store, &Actor::system("命令行导出"), &scope, id, format).await?;
+            std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+            println!("已导出批次{id}的银行文件到 {}（含完整银行账号，已记入审计日志）", out.display());
         }
     }
     Ok(ExitCode::SUCCESS)

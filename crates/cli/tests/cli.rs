@@ -153,6 +153,44 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     assert!(units.len() > 100);
     assert_eq!(store.count("app_user").await.unwrap(), 8);
     assert_eq!(store.count("person").await.unwrap(), 3_000, "synthetic people, registered by the import");
+    // 116 veterans approved for 老兵生活补助, each of them eligible by the rule today.
+    let rural = shuangyong_store::benefits::program_by_code(&store, "rural_veteran_elderly").await.unwrap();
+    let enrolled = store
+        .query_all(
+            store.conn(),
+            "SELECT person_id FROM benefit_enrolment WHERE program_id = $1 AND end_month IS NULL",
+            [rural.id.into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(enrolled.len(), 116);
+    for r in &enrolled {
+        let id: i64 = r.try_get("", "person_id").unwrap();
+        let v = shuangyong_store::benefits::judge(
+            &store,
+            store.conn(),
+            id,
+            &rural,
+            chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+        assert!(v.eligible && v.met.iter().any(|m| m.starts_with("年满60周岁")), "{}", v.text());
+    }
+    // A cycle from the command line, as scripts read it; the same month twice is refused.
+    let o = run(&url, &["cycle", "run", "rural_veteran_elderly", "2025-01", "--json"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["program"], "rural_veteran_elderly");
+    assert_eq!(j["period"], "2025-01");
+    assert!(j["cycle"].as_i64().unwrap() > 0);
+    assert!(j["lines"].as_i64().unwrap() >= 100, "{j}");
+    assert!(j["total_fen"].as_i64().unwrap() > 0);
+    let o = run(&url, &["cycle", "run", "rural_veteran_elderly", "2025-01"], "");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("已经计算过"), "{}", text(&o));
+    let o = run(&url, &["cycle", "export", &j["cycle"].to_string(), "--out", "/tmp/never.csv"], "");
+    assert!(!o.status.success() && text(&o).contains("尚未审批"), "{}", text(&o));
     let o = run(&url, &["audit", "verify"], "");
     assert_eq!(o.status.code(), Some(0));
 }

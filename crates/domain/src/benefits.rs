@@ -242,7 +242,8 @@ pub struct Verdict {
     pub units: i64,
     /// The annual amount in force on the day judged, if eligible and a standard exists.
     pub annual_fen: Option<i64>,
-    /// The first month payable.
+    /// The first month the rule allows paying from, when the rule sets one (the month after the
+    /// 60th birthday, the month after the grade was assessed); `None` sets no limit.
     pub start: Option<Period>,
 }
 
@@ -391,7 +392,6 @@ pub fn evaluate(
                             let age = age_on(facts.birth_date, day);
                             if age < 18 {
                                 v.met.push(format!("{}，未满18周岁（{age}岁）", c.relation.map_or("", |r| r.label())));
-                                start = Some(Period::of(day));
                             } else if c.relation == Some(Relation::Child) {
                                 v.met.push(format!("子女，已满18周岁（{age}岁）"));
                                 v.to_check.push("须在校就读或因残疾无生活能力".to_owned());
@@ -475,7 +475,7 @@ pub fn evaluate(
                 v.unmet.push(format!("{}没有适用的标准（{}），请先在标准表中录入", ymd(day), kind.key_label(&v.key)));
             }
         }
-        v.start = Some(start.unwrap_or(Period::of(day)));
+        v.start = start;
     }
     v
 }

@@ -2,6 +2,8 @@
 //! then serves it. For now it holds the organisation and one account per role; later areas add
 //! their records here, each computed by the same code that serves real data.
 
+mod benefits;
+
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -131,6 +133,7 @@ pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
         .await?;
     }
     let root = Scope::new(OrgPath::parse("140929")?);
+    let mut users = std::collections::HashMap::new();
     for (username, display, role, at) in ACCOUNTS {
         let new = NewUser {
             username: (*username).into(),
@@ -139,10 +142,11 @@ pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
             org_path: OrgPath::parse(at)?,
             password: PASSWORD.into(),
         };
-        user::create(&store, &tx, &actor, &root, new).await?;
+        users.insert(*username, user::create(&store, &tx, &actor, &root, new).await?);
     }
     tx.commit().await?;
     add_people(&store, &root).await?;
+    benefits::seed(&store, &root, &users).await?;
     eprintln!("演示数据库已建好：{url}（用时 {:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(store)
 }

@@ -289,10 +289,9 @@ pub async fn decide(
                 verdict.text()
             )));
         }
-        let earliest = verdict.start.unwrap_or(Period::of(today));
-        let default = earliest.max(Period::of(shuangyong_domain::clock::beijing(a.submitted_at).date_naive()));
-        let s = start.unwrap_or(default);
-        if s < earliest {
+        let submitted = Period::of(shuangyong_domain::clock::beijing(a.submitted_at).date_naive());
+        let s = start.unwrap_or(verdict.start.map_or(submitted, |e| e.max(submitted)));
+        if let Some(earliest) = verdict.start.filter(|e| s < *e) {
             return Err(StoreError::invalid(format!("起始月份不能早于规则允许的{earliest}")));
         }
         let county = OrgPath::parse(&a.org_path).map(|p| p.county().to_owned()).unwrap_or_default();
