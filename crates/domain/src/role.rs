@@ -95,6 +95,12 @@ impl Role {
     pub fn may_reveal(self) -> bool {
         matches!(self, Role::Admin | Role::CountyClerk | Role::TownshipClerk)
     }
+
+    /// Decides benefit applications, edits standards, runs, approves and exports payment cycles:
+    /// the county's work.
+    pub fn may_decide_benefits(self) -> bool {
+        matches!(self, Role::Admin | Role::CountyClerk)
+    }
 }
 
 #[cfg(test)]

@@ -22,13 +22,14 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("home", "工作台", "/"),
     ("org", "组织体系", "/org"),
     ("registry", "优抚对象", "/registry"),
+    ("benefits", "优抚待遇", "/benefits"),
     ("admin", "系统管理", "/admin"),
 ];
 
 fn area_visible(area: &str, role: Role) -> bool {
     match area {
         "admin" => role.is_admin() || role.may_read_audit(),
-        "registry" => role.may_read_people(),
+        "registry" | "benefits" => role.may_read_people(),
         _ => true,
     }
 }

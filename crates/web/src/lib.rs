@@ -14,6 +14,7 @@ use shuangyong_store::Store;
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod benefits;
 pub mod ctx;
 pub mod error;
 pub mod home;
@@ -49,6 +50,7 @@ pub fn app(state: AppState) -> Router {
         .merge(home::router())
         .merge(org::router())
         .merge(registry::router())
+        .merge(benefits::router())
         .merge(admin::router())
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))

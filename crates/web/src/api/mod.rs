@@ -14,6 +14,7 @@ use crate::error::{ApiError, AppError};
 
 pub mod account;
 pub mod audit;
+pub mod benefits;
 pub mod org;
 pub mod registry;
 pub mod users;
@@ -40,8 +41,29 @@ pub mod users;
         audit::list,
         audit::entry,
         audit::verify,
+        benefits::programs,
+        benefits::set_standard,
+        benefits::person_benefits,
+        benefits::list_applications,
+        benefits::submit,
+        benefits::application,
+        benefits::review,
+        benefits::decide,
+        benefits::cycles,
+        benefits::run,
+        benefits::one_cycle,
+        benefits::lines,
+        benefits::approve,
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::error::ErrorDetail,
+        benefits::StandardBody,
+        benefits::SubmitBody,
+        benefits::NoteBody,
+        benefits::DecideBody,
+        benefits::RunBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -52,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(org::router())
         .merge(registry::router())
+        .merge(benefits::router())
         .merge(users::router())
         .merge(audit::router())
         .merge(docs.route_layer(middleware::from_fn(docs_need_login)))

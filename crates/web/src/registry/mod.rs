@@ -298,6 +298,9 @@ struct PersonPage {
     may_edit: bool,
     may_reveal: bool,
     revealed: Option<(&'static str, String)>,
+    benefits: Vec<shuangyong_store::benefits::PersonBenefit>,
+    payments: Vec<(String, shuangyong_store::benefits::cycle::Line)>,
+    overpaid: Vec<shuangyong_store::benefits::cycle::Overpaid>,
 }
 
 async fn person_page(
@@ -310,6 +313,10 @@ async fn person_page(
     let p = registry::get(&state.store, &scope, id).await?;
     let unit_name = org::get(&state.store, &scope, &p.org_path).await.map(|u| u.name).unwrap_or_default();
     let history = registry::history(&state.store, &scope, id).await?;
+    let benefits =
+        shuangyong_store::benefits::for_person(&state.store, &scope, id, shuangyong_store::benefits::today()).await?;
+    let payments = shuangyong_store::benefits::cycle::lines_of_person(&state.store, id, 24).await?;
+    let overpaid = shuangyong_store::benefits::cycle::overpaid(&state.store, &scope, Some(id)).await?;
     let layout = Layout::new(state, &auth.ctx, "registry", &[("优抚对象", "/registry")], p.name.clone()).await?;
     Ok(PersonPage {
         layout,
@@ -319,6 +326,9 @@ async fn person_page(
         may_edit: auth.user.role.may_edit_people(),
         may_reveal: auth.user.role.may_reveal(),
         revealed,
+        benefits,
+        payments,
+        overpaid,
         p,
     })
 }

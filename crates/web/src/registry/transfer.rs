@@ -61,7 +61,7 @@ async fn template(auth: Auth) -> Result<Response, AppError> {
     Ok(download(bytes, "优抚对象导入模板.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 }
 
-fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
     // RFC 6266 / 5987: an ASCII fallback and the UTF-8 name.
     let encoded: String = name
         .bytes()

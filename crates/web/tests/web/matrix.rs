@@ -19,6 +19,7 @@ enum Who {
     PeopleEditor,
     Revealer,
     Manager,
+    BenefitsDecider,
 }
 
 impl Who {
@@ -31,6 +32,7 @@ impl Who {
             Who::PeopleEditor => role.may_edit_people(),
             Who::Revealer => role.may_reveal(),
             Who::Manager => role.is_manager(),
+            Who::BenefitsDecider => role.may_decide_benefits(),
         }
     }
 }
@@ -123,6 +125,57 @@ const ROUTES: &[Route] = &[
     r(Send::Json(Method::POST, r#"{"name": ""}"#), "/api/v1/persons", Who::PeopleEditor),
     r(Send::Json(Method::PUT, r#"{"name": ""}"#), "/api/v1/persons/{person}", Who::PeopleEditor),
     r(Send::Json(Method::POST, r#"{"field": "phone"}"#), "/api/v1/persons/{person}/reveal", Who::Revealer),
+    r(Send::Get, "/benefits", Who::PeopleReader),
+    r(Send::Form(&[("code", "")]), "/benefits/programs", Who::Admin),
+    r(Send::Get, "/benefits/programs/7", Who::PeopleReader),
+    r(Send::Form(&[("key", ""), ("annual", "")]), "/benefits/programs/7/standards", Who::BenefitsDecider),
+    r(Send::Form(&[("age_start", "")]), "/benefits/settings", Who::Admin),
+    r(Send::Get, "/benefits/applications", Who::PeopleReader),
+    r(Send::Get, "/benefits/applications?status=all&mine=1", Who::PeopleReader),
+    r(Send::Get, "/benefits/applications/new?person={person}", Who::PeopleEditor),
+    r(Send::Form(&[("person", "{person}"), ("program", "")]), "/benefits/applications", Who::PeopleEditor),
+    r(Send::Get, "/benefits/applications/{application}", Who::PeopleReader),
+    r(Send::Form(&[("note", "")]), "/benefits/applications/{application}/review", Who::Manager),
+    r(Send::Form(&[("decision", "")]), "/benefits/applications/{application}/decide", Who::BenefitsDecider),
+    r(Send::Get, "/benefits/cycles", Who::PeopleReader),
+    r(Send::Form(&[("program", ""), ("period", "")]), "/benefits/cycles", Who::BenefitsDecider),
+    r(Send::Get, "/benefits/cycles/{cycle}", Who::PeopleReader),
+    r(Send::Get, "/benefits/cycles/{cycle}/lines?kind=regular", Who::PeopleReader),
+    r(Send::Form(&[]), "/benefits/cycles/{cycle}/approve", Who::BenefitsDecider),
+    r(Send::Form(&[("format", "csv")]), "/benefits/cycles/{cycle}/export", Who::BenefitsDecider),
+    r(Send::Upload, "/benefits/cycles/{cycle}/return", Who::BenefitsDecider),
+    r(Send::Get, "/benefits/overpaid", Who::PeopleReader),
+    r(Send::Get, "/benefits/claims", Who::PeopleReader),
+    r(Send::Form(&[]), "/benefits/claims", Who::BenefitsDecider),
+    r(Send::Get, "/api/v1/benefits/programs", Who::PeopleReader),
+    r(
+        Send::Json(Method::POST, r#"{"key": "x", "annual_fen": 1, "effective_from": "2025-08-01"}"#),
+        "/api/v1/benefits/programs/7/standards",
+        Who::BenefitsDecider,
+    ),
+    r(Send::Get, "/api/v1/persons/{person}/benefits", Who::PeopleReader),
+    r(Send::Get, "/api/v1/benefits/applications", Who::PeopleReader),
+    r(
+        Send::Json(Method::POST, r#"{"person_id": {person}, "program": "nope"}"#),
+        "/api/v1/benefits/applications",
+        Who::PeopleEditor,
+    ),
+    r(Send::Get, "/api/v1/benefits/applications/{application}", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"note": ""}"#), "/api/v1/benefits/applications/{application}/review", Who::Manager),
+    r(
+        Send::Json(Method::POST, r#"{"decision": "x"}"#),
+        "/api/v1/benefits/applications/{application}/decide",
+        Who::BenefitsDecider,
+    ),
+    r(Send::Get, "/api/v1/benefits/cycles", Who::PeopleReader),
+    r(
+        Send::Json(Method::POST, r#"{"program": "nope", "period": "2025-01"}"#),
+        "/api/v1/benefits/cycles",
+        Who::BenefitsDecider,
+    ),
+    r(Send::Get, "/api/v1/benefits/cycles/{cycle}", Who::PeopleReader),
+    r(Send::Get, "/api/v1/benefits/cycles/{cycle}/lines", Who::PeopleReader),
+    r(Send::Json(Method::POST, "{}"), "/api/v1/benefits/cycles/{cycle}/approve", Who::BenefitsDecider),
     r(Send::Get, "/api/v1/openapi.json", Who::Anyone),
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];
@@ -135,6 +188,7 @@ struct Target {
     person: String,
     flag: String,
     campaign: String,
+    application: String,
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -199,6 +253,11 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
         )
         .await
         .unwrap();
+        let program = shuangyong_store::benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+        let application =
+            shuangyong_store::benefits::applications::submit(s, &tx, &u.actor(), &county, person, program.id, "")
+                .await
+                .unwrap();
         tx.commit().await.unwrap();
         targets.push(Target {
             unit: village.into(),
@@ -207,8 +266,22 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             person: person.to_string(),
             flag: flag.to_string(),
             campaign: campaign.to_string(),
+            application: application.to_string(),
         });
     }
+    // A county-wide cycle (not a subtree target: every reader of the county sees it).
+    let program = shuangyong_store::benefits::program_by_code(app.store(), "rural_veteran_elderly").await.unwrap();
+    let cycle = shuangyong_store::benefits::cycle::run(
+        app.store(),
+        &shuangyong_store::audit::Actor::system("test"),
+        &OrgPath::parse("140929").unwrap(),
+        &program,
+        shuangyong_domain::Period::new(2024, 9).unwrap(),
+    )
+    .await
+    .unwrap()
+    .cycle
+    .to_string();
     // Every role bound to 岚漪镇, and the county-wide admin and auditor.
     let mut actors: Vec<(Option<Role>, &str)> = vec![(None, "")];
     for role in Role::ALL {
@@ -233,7 +306,7 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             }
         };
         for route in ROUTES {
-            let templated = route.path.contains('{')
+            let templated = route.path.replace("{cycle}", "").contains('{')
                 || matches!(route.send, Send::Form(f) if f.iter().any(|(_, v)| v.contains('{')))
                 || matches!(route.send, Send::Json(_, b) if b.contains('{') && b.contains("{unit}"));
             for target in if templated { &targets[..] } else { &targets[..1] } {
@@ -244,6 +317,8 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                         .replace("{person}", &target.person)
                         .replace("{flag}", &target.flag)
                         .replace("{campaign}", &target.campaign)
+                        .replace("{application}", &target.application)
+                        .replace("{cycle}", &cycle)
                 };
                 let path = fill(route.path);
                 let req = match route.send {
