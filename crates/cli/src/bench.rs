@@ -219,6 +219,7 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
             note: "比值 = p99 之比；本系统含范围限制、排序、计数、解密和脱敏".into(),
         });
     }
+    rows.push(cycle_row(&store, persons).await?);
     rows.push(Row {
         what: "进程内存峰值".into(),
         ours: peak_rss_mib().map(|m| format!("{m:.0} MiB")).unwrap_or_else(|| "—".into()),
@@ -228,6 +229,81 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
     });
     store.close().await?;
     Ok(Results { persons, rows })
+}
+
+/// A monthly cycle over one enrolment per person, beside one bare `INSERT … SELECT` computing the
+/// same amounts into a table without indexes (the engine's floor).
+async fn cycle_row(store: &Store, persons: usize) -> anyhow::Result<Row> {
+    let program = shuangyong_store::benefits::program_by_code(store, "rural_veteran_elderly").await?;
+    // Everyone enrolled in 老兵生活补助 with 1–6 years of service: set up in SQL, not measured.
+    let tx = store.begin_write().await?;
+    store
+        .exec(
+            &tx,
+            "INSERT INTO benefit_enrolment (county, person_id, program_id, std_key, units, start_month, source, created_at) \
+             SELECT county, id, $1, '', id % 6 + 1, '2024-01', 'bench', $2 FROM person",
+            [program.id.into(), shuangyong_store::now().into()],
+        )
+        .await?;
+    tx.commit().await?;
+    let enrolments = store.count("benefit_enrolment").await?;
+    // Warm the cache the same way for both.
+    store
+        .count_of(store.conn(), "SELECT COUNT(*) AS n FROM benefit_enrolment e JOIN person p ON p.id = e.person_id", [])
+        .await?;
+    let period = shuangyong_domain::Period::new(2025, 3).expect("valid");
+    let t = Instant::now();
+    let r = shuangyong_store::benefits::cycle::run(
+        store,
+        &Actor::system("基准测试"),
+        &OrgPath::parse("140929")?,
+        &program,
+        period,
+    )
+    .await?;
+    let ours = t.elapsed();
+    eprintln!("发放计算：{} 条，{:.2} 秒（未发放 {} 人）", r.lines, secs(ours), r.skipped);
+    // The floor: the same lines, the same amounts (720 元 × years ÷ 12), one statement, a bare table.
+    store
+        .exec(
+            store.conn(),
+            "CREATE TABLE IF NOT EXISTS bench_floor_line (cycle_id INTEGER, county TEXT, org_path TEXT, person_id INTEGER, \
+             enrolment_id INTEGER, kind TEXT, for_period TEXT, std_key TEXT, units INTEGER, annual_fen INTEGER, \
+             amount_fen INTEGER, name TEXT, bank_name TEXT, account_sealed BLOB, status TEXT)",
+            [],
+        )
+        .await?;
+    let t = Instant::now();
+    store
+        .exec(
+            store.conn(),
+            "INSERT INTO bench_floor_line SELECT 0, e.county, p.org_path, p.id, e.id, 'regular', '2025-03', e.std_key, e.units, \
+             72000, (72000 * e.units) / 12 + CASE WHEN 3 <= (72000 * e.units) % 12 THEN 1 ELSE 0 END, p.name, p.bank_name, \
+             p.bank_account_sealed, 'pending' FROM benefit_enrolment e JOIN person p ON p.id = e.person_id \
+             WHERE (p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= '2025-03-01')) \
+             AND p.bank_account_sealed IS NOT NULL",
+            [],
+        )
+        .await?;
+    let floor = t.elapsed();
+    let floor_total: i64 = store
+        .query_one(store.conn(), "SELECT CAST(SUM(amount_fen) AS BIGINT) AS t FROM bench_floor_line", [])
+        .await?
+        .and_then(|r| r.try_get::<Option<i64>>("", "t").ok().flatten())
+        .unwrap_or(0);
+    anyhow::ensure!(
+        floor_total == r.total_fen,
+        "the floor's total {floor_total} differs from the cycle's {}",
+        r.total_fen
+    );
+    let _ = persons;
+    Ok(Row {
+        what: format!("月度发放计算（{enrolments} 条在册，生成 {} 条明细并冻结账号）", r.lines),
+        ours: format!("{:.2} 秒（{:.0} 条/秒）", secs(ours), r.lines as f64 / secs(ours)),
+        baseline: format!("{:.2} 秒（{:.0} 条/秒）", secs(floor), r.lines as f64 / secs(floor)),
+        ratio: Some(secs(ours) / secs(floor).max(1e-9)),
+        note: "基线 = 一条 INSERT … SELECT 算出相同金额写入无索引表；本系统另含未发放名单、补发检查、合计和审计；两者合计金额一致".into(),
+    })
 }
 
 /// How a query of one kind is made from a sampled person.
