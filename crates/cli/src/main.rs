@@ -453,7 +453,8 @@ fn print_import(r: &import::Report, json: bool, committed: bool) {
     if json {
         let v = serde_json::json!({
             "accepted": r.accepted, "rejected": r.rejected, "unchanged": r.unchanged, "errors": r.errors,
-            "batch": r.batch, "file_error": r.file_error,
+            "batch": r.batch, "file_error": r.file_error, "claims_checked": r.claims_checked,
+            "claims_refused": r.claims_refused, "claim_notes": r.claim_notes,
         });
         println!("{v}");
         return;
@@ -467,6 +468,12 @@ fn print_import(r: &import::Report, json: bool, committed: bool) {
     }
     let verb = if committed && r.batch.is_some() { "已写入" } else { "可写入" };
     println!("{verb} {} 人；有错误 {} 行；已登记未改动 {} 人。", r.accepted, r.rejected, r.unchanged);
+    if r.claims_checked > 0 {
+        println!("享受待遇按规则核对 {} 项，不符合 {} 项：", r.claims_checked, r.claims_refused);
+        for n in &r.claim_notes {
+            println!("  第{}行 {}“{}”：{}", n.row, n.name, n.claim, n.verdict);
+        }
+    }
     if !committed && r.accepted > 0 {
         println!("以上为预览，未写入任何数据；确认无误后加 --commit 写入。");
     }

@@ -301,3 +301,37 @@ async fn a_large_load_keeps_every_index_and_constraint() {
 fn the_generator_writes_the_templates_columns() {
     assert_eq!(shuangyong_synth::HEADERS, HEADERS);
 }
+
+#[tokio::test]
+async fn claimed_benefits_are_judged_on_preview_and_enrolled_after_the_check() {
+    let db = setup().await;
+    let s = &db.store;
+    let mut csv = good_csv(4);
+    // An urban veteran claiming 老兵生活补助, and a veteran claiming 残疾抚恤金 without a disability.
+    let urban = make("140929", date(1950, 3, 3), 801);
+    let plain = make("140929", date(1951, 4, 4), 803);
+    csv.push_str(&format!(
+        "城镇老兵,{},男,汉族,城镇,东街村,退役军人,1970年3月,1975.01,,,,6222021234567800001,农村信用社,老兵生活补助,正常\n",
+        urban.as_str()
+    ));
+    csv.push_str(&format!(
+        "无残疾者,{},男,汉族,农村,东街村,退役军人,1970年3月,1975.01,,,,6222021234567800002,农村信用社,残疾抚恤金,正常\n",
+        plain.as_str()
+    ));
+    let preview = run(s, csv.as_bytes(), false).await;
+    assert_eq!((preview.claims_checked, preview.claims_refused), (6, 2), "{:?}", preview.claim_notes);
+    assert_eq!(preview.claim_notes[0].name, "城镇老兵");
+    assert!(preview.claim_notes[0].verdict.contains("城镇籍（须为农村籍）"), "{:?}", preview.claim_notes);
+    assert!(preview.claim_notes[1].verdict.starts_with("不符合：不是残疾军人"), "{:?}", preview.claim_notes);
+    run(s, csv.as_bytes(), true).await;
+    // After the commit the claims wait on the check page; the eligible ones become enrolments.
+    let today = shuangyong_store::benefits::today();
+    let checks = shuangyong_store::benefits::claims(s, &county(), today, 100).await.unwrap();
+    assert_eq!(checks.len(), 6);
+    assert_eq!(checks.iter().filter(|c| c.eligible).count(), 4);
+    let n = shuangyong_store::benefits::enrol_claims(s, &Actor::system("test"), &county(), today).await.unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(s.count("benefit_enrolment").await.unwrap(), 4);
+    let left = shuangyong_store::benefits::claims(s, &county(), today, 100).await.unwrap();
+    assert_eq!(left.len(), 2, "the refused stay listed for a person to decide");
+}

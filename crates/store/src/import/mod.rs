@@ -31,6 +31,24 @@ pub struct Report {
     pub batch: Option<i64>,
     /// A mistake in the file as a whole (nothing is read).
     pub file_error: Option<String>,
+    /// 享受待遇 entries of new rows judged by their program's rule (kept until turned into enrolments
+    /// on the 导入待遇核对 page).
+    pub claims_checked: usize,
+    /// Those the rule does not confirm, first ones with the reason (at most [`CLAIM_NOTES`]).
+    pub claims_refused: usize,
+    pub claim_notes: Vec<ClaimNote>,
+}
+
+/// How many refused 享受待遇 a report lists.
+pub const CLAIM_NOTES: usize = 200;
+
+/// A 享受待遇 entry the rule does not confirm.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ClaimNote {
+    pub row: usize,
+    pub name: String,
+    pub claim: String,
+    pub verdict: String,
 }
 
 /// The rows of a file, parsed and checked against the database, ready to commit.
@@ -98,11 +116,88 @@ pub async fn plan(store: &Store, scope: &Scope, bytes: &[u8]) -> Result<Plan, St
     }
     errors.sort_by_key(|e| e.row);
     let rejected = errors.iter().map(|e| e.row).collect::<HashSet<_>>().len();
+    let (claims_checked, claims_refused, claim_notes) = check_claims(store, &rows).await?;
     Ok(Plan {
-        report: Report { accepted: rows.len(), rejected, unchanged, errors, batch: None, file_error: None },
+        report: Report {
+            accepted: rows.len(),
+            rejected,
+            unchanged,
+            errors,
+            batch: None,
+            file_error: None,
+            claims_checked,
+            claims_refused,
+            claim_notes,
+        },
         rows,
         total_rows: table.rows.len(),
     })
+}
+
+/// Judges each 享受待遇 of the new rows by its program's rule, from the row's own facts.
+async fn check_claims(store: &Store, rows: &[Accepted]) -> Result<(usize, usize, Vec<ClaimNote>), StoreError> {
+    use shuangyong_domain::benefits::{CategoryFact, Facts, ProgramKind, evaluate};
+    if rows.iter().all(|a| a.programs.is_empty()) {
+        return Ok((0, 0, Vec::new()));
+    }
+    let programs = crate::benefits::programs(store).await?;
+    let settings = crate::benefits::rule_settings(store).await?;
+    let mut standards = HashMap::new();
+    for p in programs.iter().filter(|p| p.national) {
+        standards.insert(p.kind, crate::benefits::standard_rows(store, store.conn(), p.id).await?);
+    }
+    let today = crate::benefits::today();
+    let (mut checked, mut refused, mut notes) = (0, 0, Vec::new());
+    for a in rows.iter().filter(|a| !a.programs.is_empty()) {
+        let kinds: Vec<Option<ProgramKind>> = a.programs.iter().map(|t| crate::benefits::kind_of_claim(t)).collect();
+        let Some(id) = &a.input.id_number else { continue };
+        for (text, kind) in a.programs.iter().zip(&kinds) {
+            checked += 1;
+            let verdict = match kind {
+                None => Some(format!("无法识别“{text}”是哪个待遇项目")),
+                Some(kind) => {
+                    // Other national pensions on the same row count as received.
+                    let receiving = a
+                        .programs
+                        .iter()
+                        .zip(&kinds)
+                        .filter(|(_, k)| k.is_some_and(|k| k != *kind && k.is_periodic_pension()))
+                        .map(|(t, _)| t.clone())
+                        .collect();
+                    let facts = Facts {
+                        birth_date: id.birth_date(),
+                        registration: a.input.registration,
+                        status: a.input.status,
+                        status_date: a.input.status_date,
+                        categories: a
+                            .input
+                            .categories
+                            .iter()
+                            .map(|c| CategoryFact {
+                                category: c.category,
+                                cause: c.cause,
+                                grade: c.grade,
+                                relation: c.relation,
+                                since: c.since,
+                            })
+                            .collect(),
+                        service: a.input.service.iter().map(|s| (s.enlisted, s.discharged)).collect(),
+                        receiving,
+                    };
+                    let rows = standards.get(kind).map(Vec::as_slice).unwrap_or_default();
+                    let v = evaluate(*kind, &facts, rows, today, settings);
+                    (!v.eligible).then(|| v.text())
+                }
+            };
+            if let Some(verdict) = verdict {
+                refused += 1;
+                if notes.len() < CLAIM_NOTES {
+                    notes.push(ClaimNote { row: a.row, name: a.input.name.clone(), claim: text.clone(), verdict });
+                }
+            }
+        }
+    }
+    Ok((checked, refused, notes))
 }
 
 /// How many people go into one INSERT statement (SQLite allows 32766 parameters).
