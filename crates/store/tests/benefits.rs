@@ -78,6 +78,29 @@ async fn register(s: &Store, p: PersonInput) -> i64 {
     p.id
 }
 
+/// Imports rural veterans (name, ID sequence, village, account) and returns their ids in order.
+async fn import_people(s: &Store, rows: &[(&str, u16, &str, &str)]) -> Vec<i64> {
+    use shuangyong_store::import;
+    let mut csv = import::HEADERS.join(",") + "\n";
+    for (name, seq, village, account) in rows {
+        let id = make("140929", day(1956, 5, 17), *seq);
+        csv.push_str(&format!(
+            "{name},{},男,汉族,农村,{village},农村籍退役士兵,1976年3月,1980年1月,,,,{account},农村信用社,,正常\n",
+            id.as_str()
+        ));
+    }
+    let plan = import::plan(s, &county(), csv.as_bytes()).await.unwrap();
+    assert_eq!(plan.report.accepted, rows.len(), "{:?}", plan.report.errors);
+    import::commit(s, &Actor::system("test"), &county(), plan, "people.csv", csv.as_bytes(), &|_| {}).await.unwrap();
+    let mut ids = Vec::new();
+    for (name, ..) in rows {
+        let r =
+            s.query_one(s.conn(), "SELECT id FROM person WHERE name = $1", [(*name).into()]).await.unwrap().unwrap();
+        ids.push(r.try_get::<i64>("", "id").unwrap());
+    }
+    ids
+}
+
 /// Submits (clerk 10), reviews (township 11) and approves (county 12) from `start`.
 async fn approve_through(s: &Store, person: i64, program: i64, start: &str) -> i64 {
     let tx = s.begin_write().await.unwrap();
@@ -190,9 +213,17 @@ async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
     let db = setup().await;
     let s = &db.store;
     let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
-    let a = register(s, veteran("王建国", 11, "140929/01/001", Registration::Rural, "6222021234567890123")).await;
-    let b = register(s, veteran("赵志强", 31, "140929/02/001", Registration::Rural, "6222021234567890149")).await;
-    let c = register(s, veteran("孙德胜", 51, "140929/02/001", Registration::Rural, "6222021234567890156")).await;
+    // People arrive by the import a clerk uses.
+    let ids = import_people(
+        s,
+        &[
+            ("王建国", 11, "东街村", "6222021234567890123"),
+            ("赵志强", 31, "团城村", "6222021234567890149"),
+            ("孙德胜", 51, "团城村", "6222021234567890156"),
+        ],
+    )
+    .await;
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
     for p in [a, b, c] {
         approve_through(s, p, rural.id, "2024-09").await;
     }
