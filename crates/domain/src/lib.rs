@@ -4,6 +4,7 @@
 pub mod benefits;
 pub mod clock;
 pub mod dates;
+pub mod figures;
 pub mod id_number;
 pub mod mask;
 pub mod money;
