@@ -11,6 +11,7 @@ pub mod money;
 pub mod org;
 pub mod person;
 pub mod pinyin;
+pub mod report;
 pub mod role;
 pub mod text;
 pub mod width;

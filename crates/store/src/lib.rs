@@ -15,6 +15,7 @@ pub mod import;
 pub mod life_check;
 pub mod org;
 pub mod registry;
+pub mod reports;
 pub mod scope;
 pub mod session;
 pub mod setting;

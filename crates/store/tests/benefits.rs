@@ -405,3 +405,53 @@ async fn twelve_months_of_a_county_top_up_sum_to_its_annual_standard() {
     .unwrap_err();
     assert!(bad.to_string().contains("项目代码"), "{bad}");
 }
+
+#[tokio::test]
+async fn the_summary_is_computed_from_records_and_follows_them() {
+    use shuangyong_store::reports;
+    let db = setup().await;
+    let s = &db.store;
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let ids = import_people(
+        s,
+        &[("王建国", 11, "东街村", "6222021234567890123"), ("赵志强", 31, "团城村", "6222021234567890149")],
+    )
+    .await;
+    approve_through(s, ids[0], rural.id, "2024-09").await;
+    cycle::run(s, &user(12, "县"), &path("140929"), &rural, month("2024-09")).await.unwrap();
+    let text =
+        |blocks: &[shuangyong_domain::report::Block]| blocks.iter().map(|b| b.text()).collect::<Vec<_>>().join("\n");
+    let blocks = reports::summary(s, &county(), 2020, 2024).await.unwrap();
+    let t = text(&blocks);
+    assert!(t.starts_with("岢岚县2020—2024年双拥工作总结"), "{t}");
+    assert!(t.contains("在册优抚对象2名"), "{t}");
+    assert!(t.contains("为1名60周岁以上农村籍退役士兵落实老兵生活补助"), "{t}");
+    assert!(t.contains("累计发放优抚金240元"), "{t}");
+    assert!(!t.contains("缺少数据"), "{t}");
+    // One more approval changes the figure.
+    approve_through(s, ids[1], rural.id, "2024-10").await;
+    let t = text(&reports::summary(s, &county(), 2020, 2024).await.unwrap());
+    assert!(t.contains("为2名60周岁以上农村籍退役士兵"), "{t}");
+    // A township's summary counts only its own.
+    let t = text(&reports::summary(s, &Scope::new(path("140929/02")), 2020, 2024).await.unwrap());
+    assert!(t.starts_with("三井镇") && t.contains("为1名60周岁以上"), "{t}");
+    // The dashboard's figure equals the report's for the same scope and years.
+    let f = reports::figures(s, &county(), 2020, 2024).await.unwrap();
+    assert_eq!(f["rural_veteran_elderly"].value, 2);
+    assert_eq!(f["rural_veteran_elderly"].words(), "2名");
+    // The Word file opens and carries the 公文 fonts.
+    let bytes = reports::docx(&blocks).unwrap();
+    let doc = docx_rs::read_docx(&bytes).unwrap();
+    let json = doc.json();
+    for font in [reports::TITLE_FONT, reports::HEADING_FONT, reports::BODY_FONT] {
+        assert!(json.contains(font), "{font} in the document");
+    }
+    assert!(json.contains("在册优抚对象2名"));
+    // An edited template is used, and audited; an empty one restores the default.
+    let tx = s.begin_write().await.unwrap();
+    reports::set_template(s, &tx, &user(1, "管理员"), "# {county}简报\n老兵{rural_veteran_elderly}").await.unwrap();
+    tx.commit().await.unwrap();
+    let t = text(&reports::summary(s, &county(), 2024, 2024).await.unwrap());
+    assert_eq!(t, "岢岚县简报\n老兵2名");
+    assert!(reports::summary(s, &county(), 2024, 2020).await.is_err());
+}
