@@ -83,6 +83,11 @@ enum Command {
         #[command(subcommand)]
         command: CycleCommand,
     },
+    /// Reports: the annual summary as HTML or Word.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// The performance table: import, search and memory, each beside its raw-engine baseline.
     Bench {
         /// How many synthetic people.
@@ -123,6 +128,23 @@ enum ExportWhat {
         /// Full ID numbers, phones and bank accounts (recorded in the audit log).
         #[arg(long)]
         full: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The summary for the county over years, e.g. `report summary --from 2020 --to 2024 --out 总结.docx`.
+    Summary {
+        #[arg(long)]
+        from: i32,
+        #[arg(long)]
+        to: i32,
+        /// .html or .docx
+        #[arg(long)]
+        out: PathBuf,
+        /// The server's address for the figures' links in HTML.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
     },
 }
 
@@ -360,6 +382,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Cycle { command } => return cycle_command(&cli.db, &cli.key_file, command).await,
+        Command::Report { command: ReportCommand::Summary { from, to, out, base } } => {
+            let store = Store::open(&cli.db).await?;
+            let scope = county_scope(&store).await?;
+            let blocks = shuangyong_store::reports::summary(&store, &scope, from, to).await?;
+            let name = out.to_string_lossy().to_lowercase();
+            let bytes = if name.ends_with(".docx") {
+                shuangyong_store::reports::docx(&blocks)?
+            } else if name.ends_with(".html") || name.ends_with(".htm") {
+                shuangyong_store::reports::html(&blocks, &base).into_bytes()
+            } else {
+                bail!("总结文件名应以 .docx 或 .html 结尾");
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+            println!("已生成{from}—{to}年双拥工作总结：{}", out.display());
+        }
         Command::Bench { persons, json, dir } => {
             let results = bench::run(persons, &dir).await?;
             if json {

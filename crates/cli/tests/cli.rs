@@ -189,6 +189,18 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     let o = run(&url, &["cycle", "run", "rural_veteran_elderly", "2025-01"], "");
     assert!(!o.status.success());
     assert!(text(&o).contains("已经计算过"), "{}", text(&o));
+    // The summary from the command line: every figure from the records, in words.
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("总结.html");
+    let o = run(&url, &["report", "summary", "--from", "2020", "--to", "2024", "--out", html.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("岢岚县2020—2024年双拥工作总结") && page.contains(">116名</a>"), "{page}");
+    assert!(!page.contains("缺少数据"), "{page}");
+    let docx = dir.path().join("总结.docx");
+    let o = run(&url, &["report", "summary", "--from", "2020", "--to", "2024", "--out", docx.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"), "a zip, as .docx files are");
     let o = run(&url, &["cycle", "export", &j["cycle"].to_string(), "--out", "/tmp/never.csv"], "");
     assert!(!o.status.success() && text(&o).contains("尚未审批"), "{}", text(&o));
     let o = run(&url, &["audit", "verify"], "");

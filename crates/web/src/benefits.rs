@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/benefits/programs", post(create_program))
         .route("/benefits/programs/{id}", get(program_page))
         .route("/benefits/programs/{id}/standards", post(add_standard))
+        .route("/benefits/programs/{id}/enrolled", get(enrolled_page))
         .route("/benefits/settings", post(settings))
         .route("/benefits/applications", get(inbox).post(submit))
         .route("/benefits/applications/new", get(new_application))
@@ -820,4 +821,49 @@ async fn enrol_claims(State(state): State<AppState>, auth: Auth) -> Result<Respo
     let n = benefits::enrol_claims(&state.store, &auth.user.actor(), &auth.scope(), benefits::today()).await?;
     flash(&state, &auth.ctx, &format!("已将 {n} 条符合规则的导入待遇纳入发放；不符合的仍列在下面，请逐一核实")).await?;
     Ok(Redirect::to("/benefits/claims").into_response())
+}
+
+#[derive(Deserialize)]
+struct EnrolledQuery {
+    #[serde(default)]
+    unit: String,
+    page: Option<u64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "benefits/enrolled.html")]
+struct EnrolledPage {
+    layout: Layout,
+    program: Program,
+    list: Vec<benefits::Enrolled>,
+    pager: Pager,
+    unit_name: String,
+}
+
+/// Those enrolled in a program: the records behind the dashboard's counts.
+async fn enrolled_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<EnrolledQuery>,
+) -> Result<EnrolledPage, AppError> {
+    auth.require(auth.user.role.may_read_people())?;
+    let program = benefits::program(&state.store, id).await?;
+    let scope = match OrgPath::parse(&q.unit) {
+        Ok(u) if auth.scope().contains(&u) => shuangyong_store::Scope::new(u),
+        _ => auth.scope(),
+    };
+    let unit_name = org::get(&state.store, &scope, scope.root()).await.map(|u| u.name).unwrap_or_default();
+    let page = Page::new(q.page, Some(50));
+    let (list, total) = benefits::enrolled(&state.store, &scope, id, None, page).await?;
+    let qs = query_string(&[("unit", &q.unit)]);
+    let layout = Layout::new(
+        &state,
+        &auth.ctx,
+        AREA,
+        &[HOME, (&program.name, &format!("/benefits/programs/{id}"))],
+        "在享受人员",
+    )
+    .await?;
+    Ok(EnrolledPage { layout, program, list, pager: Pager::new(page, total, &qs), unit_name })
 }

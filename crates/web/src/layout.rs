@@ -23,6 +23,7 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("org", "组织体系", "/org"),
     ("registry", "优抚对象", "/registry"),
     ("benefits", "优抚待遇", "/benefits"),
+    ("reports", "统计报告", "/reports"),
     ("admin", "系统管理", "/admin"),
 ];
 

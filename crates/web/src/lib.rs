@@ -22,6 +22,8 @@ pub mod layout;
 pub mod login;
 pub mod org;
 pub mod registry;
+pub mod reports;
+pub mod svg;
 
 /// Settings of the web server.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(org::router())
         .merge(registry::router())
         .merge(benefits::router())
+        .merge(reports::router())
         .merge(admin::router())
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))

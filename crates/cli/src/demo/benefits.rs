@@ -55,7 +55,8 @@ pub async fn seed(store: &Store, root: &Scope, users: &HashMap<&str, User>) -> a
     let mut waiting = 0;
     for (id, org) in &veterans {
         let v = benefits::judge(store, store.conn(), *id, &rural, judged_on()).await?;
-        if !v.eligible {
+        // Eligible and paid within the period reported (not someone whose first month is in 2025).
+        if !v.eligible || v.start.is_some_and(|s| s > Period::new(2024, 12).expect("valid")) {
             continue;
         }
         // After the 116 approved, a few applications wait in the inboxes: review, then approval.

@@ -796,3 +796,63 @@ pub async fn enrol_claims(store: &Store, actor: &Actor, scope: &Scope, day: Naiv
 pub fn today() -> NaiveDate {
     shuangyong_domain::clock::today(now())
 }
+
+/// A person in a program, for the list of those enrolled.
+#[derive(Debug, Clone, Serialize)]
+pub struct Enrolled {
+    pub person_id: i64,
+    pub name: String,
+    pub org_path: String,
+    pub start_month: String,
+    pub std_key: String,
+    pub units: i64,
+    pub source: String,
+}
+
+/// Those enrolled in a program (in force, started by `until` if given), in a unit of the scope.
+pub async fn enrolled(
+    store: &Store,
+    scope: &Scope,
+    program_id: i64,
+    until: Option<&str>,
+    page: crate::org::Page,
+) -> Result<(Vec<Enrolled>, i64), StoreError> {
+    let (in_scope, vals) = scope.sql("p.org_path", 1);
+    let mut params: Vec<Value> = vals.into();
+    params.push(program_id.into());
+    params.push(until.unwrap_or("9999-12").into());
+    let wh = format!("{in_scope} AND e.program_id = $3 AND e.start_month <= $4 AND e.end_month IS NULL");
+    let total = store
+        .count_of(
+            store.conn(),
+            &format!("SELECT COUNT(*) AS n FROM benefit_enrolment e JOIN person p ON p.id = e.person_id WHERE {wh}"),
+            params.clone(),
+        )
+        .await?;
+    params.push(page.limit().into());
+    params.push(page.offset().into());
+    let list = store
+        .query_all(
+            store.conn(),
+            &format!(
+                "SELECT p.id, p.name, p.org_path, e.start_month, e.std_key, e.units, e.source FROM benefit_enrolment e \
+                 JOIN person p ON p.id = e.person_id WHERE {wh} ORDER BY p.org_path, p.name_pinyin LIMIT $5 OFFSET $6"
+            ),
+            params,
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Enrolled {
+                person_id: r.try_get("", "id")?,
+                name: r.try_get("", "name")?,
+                org_path: r.try_get("", "org_path")?,
+                start_month: r.try_get("", "start_month")?,
+                std_key: r.try_get("", "std_key")?,
+                units: r.try_get("", "units")?,
+                source: r.try_get("", "source")?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((list, total))
+}

@@ -173,3 +173,80 @@ async fn standards_are_edited_with_an_audit_entry_and_the_api_runs_cycles() {
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.json()["error"]["message"].as_str().unwrap().contains("已经计算过"));
 }
+
+#[tokio::test]
+async fn the_dashboard_links_every_figure_and_a_township_sees_its_own() {
+    let app = TestApp::spawn().await;
+    app.add_user("county", Role::CountyClerk, "140929").await;
+    app.add_user("chief", Role::CountyClerk, "140929").await;
+    app.add_user("sanjing", Role::TownshipClerk, "140929/02").await;
+    app.add_user("leader", Role::Leader, "140929").await;
+    let a = veteran(&app, "王建国", "140929/01/001", 11).await;
+    let b = veteran(&app, "赵志强", "140929/02/001", 31).await;
+    let rural = shuangyong_store::benefits::program_by_code(app.store(), "rural_veteran_elderly").await.unwrap();
+    let s = app.store();
+    let county = Scope::new(OrgPath::parse("140929").unwrap());
+    for (p, start) in [(a, "2024-09"), (b, "2024-09")] {
+        let tx = s.begin_write().await.unwrap();
+        let who = |id: i64| Actor { user_id: Some(id), name: format!("u{id}") };
+        let id = shuangyong_store::benefits::applications::submit(s, &tx, &who(100), &county, p, rural.id, "")
+            .await
+            .unwrap();
+        shuangyong_store::benefits::applications::review(s, &tx, &who(101), &county, id, "").await.unwrap();
+        shuangyong_store::benefits::applications::decide(
+            s,
+            &tx,
+            &who(102),
+            &county,
+            id,
+            true,
+            "",
+            Some(shuangyong_domain::Period::parse(start).unwrap()),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    shuangyong_store::benefits::cycle::run(
+        s,
+        &Actor::system("test"),
+        &OrgPath::parse("140929").unwrap(),
+        &rural,
+        shuangyong_domain::Period::new(2024, 9).unwrap(),
+    )
+    .await
+    .unwrap();
+
+    let mut leader = app.login("leader").await;
+    let page = leader.get("/reports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("2024年双拥工作统计"), "the latest year with payments by default");
+    let link = format!("/benefits/programs/{}/enrolled?unit=140929", rural.id);
+    assert!(page.body.contains(&format!("href=\"{link}\"")), "{}", page.body);
+    assert!(page.body.contains("<svg"), "charts drawn on the server");
+    // The figure's link lists exactly the records it counted.
+    let mut county_c = app.login("county").await;
+    let list = county_c.get(&link).await;
+    assert!(
+        list.body.contains("王建国") && list.body.contains("赵志强") && list.body.contains("共 2 人"),
+        "{}",
+        list.body
+    );
+    // A township clerk's dashboard counts only the township.
+    let mut sj = app.login("sanjing").await;
+    let page = sj.get("/reports?year=2024").await;
+    assert!(page.body.contains("1名") && !page.body.contains("2名"), "{}", page.body);
+    // The summary links its figures; the Word file downloads.
+    let sum = leader.get("/reports/summary?from=2020&to=2024").await;
+    assert!(sum.body.contains("class=\"figure\"") && sum.body.contains("2名"), "{}", sum.body);
+    let doc = leader.get("/reports/summary.docx?from=2020&to=2024").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().contains("wordprocessingml"));
+    // Staff edit the template; the summary follows it.
+    let mut chief = app.login("chief").await;
+    chief
+        .post_form("/reports/template", &[("text", "# {county}简报\n老兵补助{rural_veteran_elderly}，<b>粗</b>")])
+        .await;
+    let sum = chief.get("/reports/summary?from=2024&to=2024").await;
+    assert!(sum.body.contains("岢岚县简报") && sum.body.contains("&lt;b&gt;粗"), "escaped: {}", sum.body);
+}

@@ -176,6 +176,13 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/api/v1/benefits/cycles/{cycle}", Who::PeopleReader),
     r(Send::Get, "/api/v1/benefits/cycles/{cycle}/lines", Who::PeopleReader),
     r(Send::Json(Method::POST, "{}"), "/api/v1/benefits/cycles/{cycle}/approve", Who::BenefitsDecider),
+    r(Send::Get, "/benefits/programs/7/enrolled", Who::PeopleReader),
+    r(Send::Get, "/reports", Who::Anyone),
+    r(Send::Get, "/reports?year=2024", Who::Anyone),
+    r(Send::Get, "/reports/summary?from=2020&to=2024", Who::Anyone),
+    r(Send::Get, "/reports/summary.docx?from=2020&to=2024", Who::Anyone),
+    r(Send::Get, "/reports/template", Who::BenefitsDecider),
+    r(Send::Form(&[("text", "")]), "/reports/template", Who::BenefitsDecider),
     r(Send::Get, "/api/v1/openapi.json", Who::Anyone),
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];

@@ -1,0 +1,260 @@
+//! 统计报告: the dashboard (the year's figures by the five sections, trends and townships as SVG,
+//! each figure a link to its records), the annual summary in HTML and Word, and its template.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use shuangyong_domain::report::{Block, Figure, Section, Span};
+use shuangyong_store::reports;
+
+use crate::AppState;
+use crate::ctx::Auth;
+use crate::error::AppError;
+use crate::layout::{Layout, flash};
+use crate::svg::{self, Bar};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(dashboard))
+        .route("/reports/summary", get(summary))
+        .route("/reports/summary.docx", get(summary_docx))
+        .route("/reports/template", get(template_page).post(save_template))
+}
+
+/// Metrics drawn year by year, and by township.
+const TRENDS: &[&str] = &["benefit_paid"];
+const BY_UNIT: &[&str] = &["people", "rural_veteran_elderly"];
+
+/// The latest year with payments, or this year.
+async fn default_year(state: &AppState) -> Result<i32, AppError> {
+    use chrono::Datelike;
+    let latest = state
+        .store
+        .query_one(state.store.conn(), "SELECT MAX(period) AS p FROM benefit_cycle", [])
+        .await?
+        .and_then(|r| r.try_get::<Option<String>>("", "p").ok().flatten())
+        .and_then(|p| p.get(..4).and_then(|y| y.parse().ok()));
+    Ok(latest.unwrap_or_else(|| shuangyong_store::benefits::today().year()))
+}
+
+fn year_arg(raw: &Option<String>) -> Option<i32> {
+    raw.as_deref().and_then(|s| s.trim().parse().ok()).filter(|y| (2000..=2100).contains(y))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<String>,
+}
+
+struct SectionView {
+    label: &'static str,
+    figures: Vec<Figure>,
+}
+
+struct Chart {
+    title: String,
+    svg: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    year: i32,
+    years: Vec<i32>,
+    sections: Vec<SectionView>,
+    charts: Vec<Chart>,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<YearQuery>,
+) -> Result<DashboardPage, AppError> {
+    let year = match year_arg(&q.year) {
+        Some(y) => y,
+        None => default_year(&state).await?,
+    };
+    let scope = auth.scope();
+    let store = &state.store;
+    let figures = reports::figures(store, &scope, year, year).await?;
+    let sections = Section::ALL
+        .into_iter()
+        .map(|s| SectionView {
+            label: s.label(),
+            figures: figures.values().filter(|f| f.section == s).cloned().collect(),
+        })
+        .collect();
+    let mut charts = Vec::new();
+    for key in TRENDS {
+        let Some(m) = reports::metric(key) else { continue };
+        let mut bars = Vec::new();
+        for (y, v) in reports::by_year(store, &scope, key, year - 4, year).await? {
+            let f = Figure::new(m.key, m.section, m.label, v, m.measure, m.style, String::new());
+            bars.push(Bar { label: format!("{y}年"), value: v, words: f.words(), href: format!("/reports?year={y}") });
+        }
+        charts.push(Chart {
+            title: format!("{}（{}—{}年）", m.label, year - 4, year),
+            svg: svg::columns(m.label, &bars),
+        });
+    }
+    for key in BY_UNIT {
+        let Some(m) = reports::metric(key) else { continue };
+        let mut bars = Vec::new();
+        for (name, path, v) in reports::by_unit(store, &scope, key, year, year).await? {
+            let sub = shuangyong_store::Scope::new(path);
+            let href = reports::value(store, &sub, key, year, year).await?.map(|(_, h)| h).unwrap_or_default();
+            let f = Figure::new(m.key, m.section, m.label, v, m.measure, m.style, String::new());
+            bars.push(Bar { label: name, value: v, words: f.words(), href });
+        }
+        if !bars.is_empty() {
+            charts.push(Chart { title: format!("{}（按单位）", m.label), svg: svg::hbars(m.label, &bars) });
+        }
+    }
+    let this = shuangyong_store::benefits::today();
+    use chrono::Datelike;
+    let years = (2018..=this.year()).rev().collect();
+    let layout = Layout::new(&state, &auth.ctx, "reports", &[], format!("{year}年双拥工作统计")).await?;
+    Ok(DashboardPage { layout, year, years, sections, charts })
+}
+
+#[derive(Deserialize)]
+struct SpanQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn span(state: &AppState, q: &SpanQuery) -> Result<(i32, i32), AppError> {
+    let to = match year_arg(&q.to) {
+        Some(y) => y,
+        None => default_year(state).await?,
+    };
+    let from = year_arg(&q.from).unwrap_or(to - 4);
+    if from > to {
+        return Err(AppError::invalid("起始年份不能晚于截止年份"));
+    }
+    Ok((from, to))
+}
+
+/// A block as HTML: escaped text, figures as links to their records.
+pub struct BlockView {
+    pub tag: &'static str,
+    pub html: String,
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn view(blocks: &[Block]) -> Vec<BlockView> {
+    blocks
+        .iter()
+        .map(|b| {
+            let mut html = String::new();
+            for s in b.spans() {
+                match s {
+                    Span::Text(t) => html.push_str(&escape(t)),
+                    Span::Figure(f) => html.push_str(&format!(
+                        "<a class=\"figure\" href=\"{}\" title=\"{}：{}{}\">{}</a>",
+                        escape(&f.href),
+                        escape(&f.label),
+                        f.value,
+                        escape(&f.measure),
+                        escape(&f.words())
+                    )),
+                    Span::Missing(k) => html.push_str(&format!("<mark>【缺少数据：{}】</mark>", escape(k))),
+                }
+            }
+            let tag = match b {
+                Block::Title(_) => "h1",
+                Block::Heading(_) => "h2",
+                Block::Paragraph(_) => "p",
+            };
+            BlockView { tag, html }
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/summary.html")]
+struct SummaryPage {
+    layout: Layout,
+    from: i32,
+    to: i32,
+    blocks: Vec<BlockView>,
+    may_edit: bool,
+}
+
+async fn summary(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<SpanQuery>,
+) -> Result<SummaryPage, AppError> {
+    let (from, to) = span(&state, &q).await?;
+    let blocks = reports::summary(&state.store, &auth.scope(), from, to).await?;
+    let layout = Layout::new(&state, &auth.ctx, "reports", &[("统计报告", "/reports")], "双拥工作总结").await?;
+    Ok(SummaryPage { layout, from, to, blocks: view(&blocks), may_edit: auth.user.role.may_decide_benefits() })
+}
+
+async fn summary_docx(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<SpanQuery>,
+) -> Result<Response, AppError> {
+    let (from, to) = span(&state, &q).await?;
+    let blocks = reports::summary(&state.store, &auth.scope(), from, to).await?;
+    let bytes = reports::docx(&blocks)?;
+    let name = format!("双拥工作总结_{from}-{to}.docx");
+    Ok(crate::registry::transfer::download(
+        bytes,
+        &name,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/template.html")]
+struct TemplatePage {
+    layout: Layout,
+    text: String,
+    metrics: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+async fn template_page(State(state): State<AppState>, auth: Auth) -> Result<TemplatePage, AppError> {
+    auth.require(auth.user.role.may_decide_benefits())?;
+    let text = reports::template(&state.store).await?;
+    let metrics = reports::METRICS.iter().map(|m| (m.key, m.label, m.section.label())).collect();
+    let layout = Layout::new(&state, &auth.ctx, "reports", &[("统计报告", "/reports")], "总结模板").await?;
+    Ok(TemplatePage { layout, text, metrics })
+}
+
+#[derive(Deserialize)]
+struct TemplateForm {
+    #[serde(default)]
+    text: String,
+}
+
+async fn save_template(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(f): Form<TemplateForm>,
+) -> Result<Response, AppError> {
+    auth.require(auth.user.role.may_decide_benefits())?;
+    let tx = state.store.begin_write().await?;
+    match reports::set_template(&state.store, &tx, &auth.user.actor(), &f.text).await {
+        Ok(()) => {
+            tx.commit().await?;
+            flash(&state, &auth.ctx, "模板已保存，下面是按新模板生成的总结").await?;
+            Ok(Redirect::to("/reports/summary").into_response())
+        }
+        Err(shuangyong_store::StoreError::Invalid(m)) => {
+            flash(&state, &auth.ctx, &format!("未保存：{m}")).await?;
+            Ok(Redirect::to("/reports/template").into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
