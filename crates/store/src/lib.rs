@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod cases;
 pub mod crypto;
 mod db;
 pub mod duplicates;
