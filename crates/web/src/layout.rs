@@ -22,6 +22,7 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("home", "工作台", "/"),
     ("org", "组织体系", "/org"),
     ("registry", "优抚对象", "/registry"),
+    ("cases", "帮扶服务", "/cases"),
     ("admin", "系统管理", "/admin"),
 ];
 
@@ -29,6 +30,7 @@ fn area_visible(area: &str, role: Role) -> bool {
     match area {
         "admin" => role.is_admin() || role.may_read_audit(),
         "registry" => role.may_read_people(),
+        "cases" => role.may_read_people(),
         _ => true,
     }
 }

@@ -14,6 +14,7 @@ use shuangyong_store::Store;
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod cases;
 pub mod ctx;
 pub mod error;
 pub mod home;
@@ -50,6 +51,7 @@ pub fn app(state: AppState) -> Router {
         .merge(org::router())
         .merge(registry::router())
         .merge(admin::router())
+        .merge(cases::router())
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

@@ -69,6 +69,11 @@ pub struct Attachment {
 }
 
 impl Attachment {
+    /// When it was uploaded, Beijing time.
+    pub fn uploaded_at(&self) -> String {
+        shuangyong_domain::clock::beijing(self.created_at).format("%Y-%m-%d %H:%M").to_string()
+    }
+
     pub fn size_label(&self) -> String {
         if self.size_bytes >= 1 << 20 {
             format!("{:.1} MB", self.size_bytes as f64 / 1_048_576.0)

@@ -401,6 +401,12 @@ pub struct SolvedYear {
     pub subsidy_fen: i64,
 }
 
+impl SolvedYear {
+    pub fn subsidy(&self) -> String {
+        yuan(self.subsidy_fen)
+    }
+}
+
 /// The households solved (cases completed) per year from `from` to `to`, in scope.
 pub async fn solved_by_year(store: &Store, scope: &Scope, from: i32, to: i32) -> Result<Vec<SolvedYear>, StoreError> {
     let mut w = Where::new(scope, "h.org_path");

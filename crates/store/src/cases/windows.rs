@@ -41,6 +41,11 @@ pub struct Window {
 }
 
 impl Window {
+    /// The day it opened, or nothing.
+    pub fn since_text(&self) -> String {
+        self.since.map(|d| d.to_string()).unwrap_or_default()
+    }
+
     fn snapshot(&self) -> serde_json::Value {
         json!({"name": self.name, "kind": self.kind, "address": self.address, "contact": self.contact,
             "services": self.services, "in_service": self.in_service, "since": self.since, "org_path": self.org_path})

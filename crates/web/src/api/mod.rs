@@ -14,6 +14,7 @@ use crate::error::{ApiError, AppError};
 
 pub mod account;
 pub mod audit;
+pub mod cases;
 pub mod org;
 pub mod registry;
 pub mod users;
@@ -40,6 +41,29 @@ pub mod users;
         audit::list,
         audit::entry,
         audit::verify,
+        cases::housing_list,
+        cases::housing_solved,
+        cases::housing_one,
+        cases::housing_create,
+        cases::housing_update,
+        cases::housing_state,
+        cases::funds,
+        cases::fund_one,
+        cases::fund_create,
+        cases::claims,
+        cases::claim_one,
+        cases::claim_submit,
+        cases::claim_approve,
+        cases::claim_reject,
+        cases::placements,
+        cases::placement_one,
+        cases::placement_create,
+        cases::placement_update,
+        cases::training,
+        cases::windows_list,
+        cases::window_create,
+        cases::treatments,
+        cases::treatment_create,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]
@@ -54,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .merge(registry::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(cases::router())
         .merge(docs.route_layer(middleware::from_fn(docs_need_login)))
 }
 

@@ -2,6 +2,7 @@
 //! They run on SQLite, or on PostgreSQL when SHUANGYONG_TEST_PG is set.
 
 mod api;
+mod cases;
 mod login;
 mod matrix;
 mod pages;
