@@ -646,3 +646,52 @@ async fn evidence_files_are_checked_hashed_and_served_only_in_scope() {
     .unwrap_err();
     assert!(matches!(e, StoreError::NotFound));
 }
+
+/// Ten claims of one person approved at once: together they never pass the yearly cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_approvals_keep_a_persons_yearly_cap() {
+    let db = setup().await;
+    let s = &db.store;
+    let tx = s.begin_write().await.unwrap();
+    let fund_id = medical::create_fund(
+        s,
+        &tx,
+        &actor(),
+        &county(),
+        FundInput {
+            org_path: path("140929"),
+            year: 2024,
+            name: "救助金".into(),
+            source: "县财政".into(),
+            received_fen: 100_000_000,
+            rule: AidRule { share_bp: 5000, yearly_cap_fen: 200_000 },
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let pid = person(s, 500, "140929/01/001").await;
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let tx = s.begin_write().await.unwrap();
+        ids.push(medical::submit(s, &tx, &actor(), &county(), claim(pid, fund_id)).await.unwrap().id);
+        tx.commit().await.unwrap();
+    }
+    let mut tasks = Vec::new();
+    for id in ids {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let tx = s.begin_write().await?;
+            let c = medical::approve(&s, &tx, &Actor::system("并发审批"), &county(), id).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(c.aid_fen)
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap().unwrap();
+    }
+    assert_eq!(total, 200_000, "engine {}", testing::engine());
+    let f = medical::get_fund(s, &county(), fund_id).await.unwrap();
+    assert_eq!(f.paid_fen, 200_000);
+}

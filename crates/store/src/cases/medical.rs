@@ -381,10 +381,16 @@ pub async fn submit(
 /// aid is computed again (another claim of the person may have been approved since). Refused —
 /// with the reason — when the fund's balance does not cover it; nothing is then written.
 pub async fn approve(store: &Store, tx: &Tx, actor: &Actor, scope: &Scope, id: i64) -> Result<Claim, StoreError> {
-    let before = load_claim(store, tx, id).await?;
-    if !scope.contains(&before.org_path) {
+    let first = load_claim(store, tx, id).await?;
+    if !scope.contains(&first.org_path) {
         return Err(StoreError::NotFound);
     }
+    // On PostgreSQL, approvals from one fund queue here, so the person's yearly total read below
+    // includes every approval committed before (SQLite's write transaction is already exclusive).
+    if store.backend() == crate::Backend::Postgres {
+        store.query_one(tx, "SELECT id FROM medical_fund WHERE id = $1 FOR UPDATE", [first.fund_id.into()]).await?;
+    }
+    let before = load_claim(store, tx, id).await?;
     before.state.transition(ClaimState::Approved).map_err(StoreError::Invalid)?;
     let fund = load_fund(store, tx, before.fund_id).await?;
     let already = approved_this_year(store, tx, before.person_id, fund.year, Some(id)).await?;
