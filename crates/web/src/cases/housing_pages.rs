@@ -29,7 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases/housing", get(list).post(create))
         .route("/cases/housing/new", get(new))
         .route("/cases/housing/export.xlsx", get(export))
-        .route("/cases/housing/{id}", get(show))
+        .route("/cases/housing/{id}", get(show).post(update))
+        .route("/cases/housing/{id}/edit", get(edit))
         .route("/cases/housing/{id}/state", post(advance))
         .route("/cases/housing/{id}/attachments", post(upload).layer(DefaultBodyLimit::max(super::UPLOAD_LIMIT)))
 }
@@ -146,6 +147,8 @@ async fn export(
 #[template(path = "cases/housing_new.html")]
 struct NewPage {
     layout: Layout,
+    /// The case being edited, or none for a new one.
+    c: Option<HousingCase>,
     person: String,
     ways: &'static [HousingWay],
     today: String,
@@ -164,6 +167,7 @@ async fn new(State(state): State<AppState>, auth: Auth, Query(q): Query<PersonQu
             .await?;
     Ok(NewPage {
         layout,
+        c: None,
         person: q.person,
         ways: &HousingWay::ALL,
         today: shuangyong_domain::clock::today(shuangyong_store::now()).to_string(),
@@ -293,6 +297,55 @@ async fn advance(
     }
     .await;
     after_form(&state, &auth, result, &format!("/cases/housing/{id}")).await
+}
+
+async fn edit(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> Result<NewPage, AppError> {
+    auth.require(auth.user.role.may_edit_people())?;
+    let c = housing::get(&state.store, &auth.scope(), id).await?;
+    let layout = Layout::new(
+        &state,
+        &auth.ctx,
+        "cases",
+        &[TRAIL[0], ("住房保障", "/cases/housing")],
+        format!("修改 {} 的住房保障案件", c.person_name),
+    )
+    .await?;
+    Ok(NewPage {
+        layout,
+        person: c.person_id.to_string(),
+        today: c.registered_on.to_string(),
+        c: Some(c),
+        ways: &HousingWay::ALL,
+    })
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    #[serde(flatten)]
+    form: HousingForm,
+    #[serde(default)]
+    version: String,
+}
+
+/// Saves the details of an open case; a change saved by someone else in between is refused.
+async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, AppError> {
+    auth.require(auth.user.role.may_edit_people())?;
+    housing::get(&state.store, &auth.scope(), id).await?;
+    let result = async {
+        let input = f.form.parse()?;
+        let version = f.version.trim().parse::<i64>().map_err(|_| AppError::invalid("页面已过期，请刷新后重新修改"))?;
+        let tx = state.store.begin_write().await?;
+        let c = housing::update(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, version, input).await?;
+        tx.commit().await?;
+        Ok((format!("已保存 {} 的住房保障案件", c.person_name), format!("/cases/housing/{id}")))
+    }
+    .await;
+    after_form(&state, &auth, result, &format!("/cases/housing/{id}/edit")).await
 }
 
 async fn upload(

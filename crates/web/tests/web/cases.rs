@@ -331,3 +331,47 @@ async fn training_rate_due_list_and_the_printable_window_list() {
     assert_eq!(x.status, StatusCode::OK);
     assert!(x.body.as_bytes().starts_with(b"PK"));
 }
+
+#[tokio::test]
+async fn a_housing_case_is_edited_advanced_and_refuses_stale_or_illegal_steps() {
+    let app = TestApp::spawn().await;
+    let person = add_person(&app, "孙长青", "140929/02/001").await;
+    let t = seed_targets(&app, "140929/02/001", person).await;
+    app.add_user("sanjing", Role::TownshipClerk, "140929/02").await;
+    let mut c = app.login("sanjing").await;
+    let case = format!("/cases/housing/{}", t.housing);
+    let edit = c.get(&format!("{case}/edit")).await;
+    assert!(edit.body.contains("漏雨"), "the form holds the case");
+    let form = |subsidy: &'static str, version: &'static str| {
+        let pid = person.to_string();
+        move || {
+            vec![
+                ("person_id", pid.clone()),
+                ("need", "漏雨，墙体开裂".to_owned()),
+                ("way", "repair".to_owned()),
+                ("cost", "30000".to_owned()),
+                ("subsidy", subsidy.to_owned()),
+                ("registered_on", "2024-01-02".to_owned()),
+                ("version", version.to_owned()),
+            ]
+        }
+    };
+    let f = form("20000", "1")();
+    let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = c.post_form(&case, &fields).await;
+    assert_eq!(res.location(), case);
+    let page = c.get(&case).await;
+    assert!(page.body.contains("20000.00 元") && page.body.contains("墙体开裂"), "{}", page.body);
+    // The same form again carries the old version: refused, nothing overwritten.
+    let f = form("1", "1")();
+    let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = c.post_form(&case, &fields).await;
+    assert!(c.get(res.location()).await.body.contains("刚被他人修改过"));
+    assert!(c.get(&case).await.body.contains("20000.00 元"));
+    // 登记 → 完成 in one step: refused with the way forward.
+    let res = c.post_form(&format!("{case}/state"), &[("to", "completed"), ("on", "2024-05-01")]).await;
+    let page = c.get(res.location()).await;
+    assert!(page.body.contains("不能直接改为“完成”") && page.body.contains("评估"), "{}", page.body);
+    let res = c.post_form(&format!("{case}/state"), &[("to", "assessed"), ("on", "2024-02-01")]).await;
+    assert!(c.get(res.location()).await.body.contains("案件已改为“评估”"));
+}

@@ -129,6 +129,8 @@ const ROUTES: &[Route] = &[
     r(Send::Form(&[("person_id", "")]), "/cases/housing", Who::PeopleEditor),
     r(Send::Get, "/cases/housing/export.xlsx", Who::PeopleReader),
     r(Send::Get, "/cases/housing/{housing}", Who::PeopleReader),
+    r(Send::Get, "/cases/housing/{housing}/edit", Who::PeopleEditor),
+    r(Send::Form(&[("person_id", ""), ("version", "1")]), "/cases/housing/{housing}", Who::PeopleEditor),
     r(Send::Form(&[("to", "")]), "/cases/housing/{housing}/state", Who::Manager),
     r(Send::Upload, "/cases/housing/{housing}/attachments", Who::PeopleEditor),
     r(Send::Get, "/cases/attachments/{attachment}", Who::PeopleReader),
