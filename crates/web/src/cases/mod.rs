@@ -208,6 +208,7 @@ struct Overview {
     layout: Layout,
     years: Vec<SolvedYear>,
     solved_total: i64,
+    since: i32,
     funds: Vec<Fund>,
     placement: Rate,
     training: Rate,
@@ -219,8 +220,12 @@ async fn overview(State(state): State<AppState>, auth: Auth) -> Result<Overview,
     auth.require(auth.user.role.may_read_people())?;
     let scope = auth.scope();
     let year = this_year();
-    let years = housing::solved_by_year(&state.store, &scope, year - 4, year).await?;
+    // The last ten years, from the first with a household solved.
+    let mut years = housing::solved_by_year(&state.store, &scope, year - 9, year).await?;
+    let first = years.iter().position(|y| y.households > 0).unwrap_or(years.len().saturating_sub(1));
+    years.drain(..first);
     let solved_total = years.iter().map(|y| y.households).sum();
+    let since = years.first().map(|y| y.year).unwrap_or(year);
     let funds = medical::funds(&state.store, &scope).await?;
     let stats = placement::stats(&state.store, &scope, None).await?;
     let (_, windows_in_service) = windows::list(
@@ -235,6 +240,7 @@ async fn overview(State(state): State<AppState>, auth: Auth) -> Result<Overview,
         layout,
         years,
         solved_total,
+        since,
         funds,
         placement: stats.placement,
         training: stats.training,
