@@ -2,6 +2,7 @@
 //! function of values, so that the store and the web layer never decide rules themselves.
 
 pub mod benefits;
+pub mod cases;
 pub mod clock;
 pub mod dates;
 pub mod figures;

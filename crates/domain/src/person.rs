@@ -109,6 +109,8 @@ macro_rules! coded_enum {
     };
 }
 
+pub(crate) use coded_enum;
+
 coded_enum! {
     /// Household registration (户籍性质). 农村籍 decides the 老兵生活补助.
     pub enum Registration ("户籍性质") {

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod backup;
 pub mod benefits;
+pub mod cases;
 pub mod crypto;
 mod db;
 pub mod duplicates;

@@ -23,6 +23,7 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("org", "组织体系", "/org"),
     ("registry", "优抚对象", "/registry"),
     ("benefits", "优抚待遇", "/benefits"),
+    ("cases", "帮扶服务", "/cases"),
     ("reports", "统计报告", "/reports"),
     ("admin", "系统管理", "/admin"),
 ];
@@ -30,7 +31,7 @@ const AREAS: &[(&str, &str, &str)] = &[
 fn area_visible(area: &str, role: Role) -> bool {
     match area {
         "admin" => role.is_admin() || role.may_read_audit(),
-        "registry" | "benefits" => role.may_read_people(),
+        "registry" | "benefits" | "cases" => role.may_read_people(),
         _ => true,
     }
 }

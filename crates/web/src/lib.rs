@@ -15,6 +15,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod benefits;
+pub mod cases;
 pub mod ctx;
 pub mod error;
 pub mod home;
@@ -55,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .merge(benefits::router())
         .merge(reports::router())
         .merge(admin::router())
+        .merge(cases::router())
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

@@ -15,6 +15,7 @@ use crate::error::{ApiError, AppError};
 pub mod account;
 pub mod audit;
 pub mod benefits;
+pub mod cases;
 pub mod org;
 pub mod registry;
 pub mod users;
@@ -54,6 +55,29 @@ pub mod users;
         benefits::one_cycle,
         benefits::lines,
         benefits::approve,
+        cases::housing_list,
+        cases::housing_solved,
+        cases::housing_one,
+        cases::housing_create,
+        cases::housing_update,
+        cases::housing_state,
+        cases::funds,
+        cases::fund_one,
+        cases::fund_create,
+        cases::claims,
+        cases::claim_one,
+        cases::claim_submit,
+        cases::claim_approve,
+        cases::claim_reject,
+        cases::placements,
+        cases::placement_one,
+        cases::placement_create,
+        cases::placement_update,
+        cases::training,
+        cases::windows_list,
+        cases::window_create,
+        cases::treatments,
+        cases::treatment_create,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -77,6 +101,7 @@ pub fn router() -> Router<AppState> {
         .merge(benefits::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(cases::router())
         .merge(docs.route_layer(middleware::from_fn(docs_need_login)))
 }
 

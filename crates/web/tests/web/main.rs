@@ -3,6 +3,7 @@
 
 mod api;
 mod benefits;
+mod cases;
 mod login;
 mod matrix;
 mod pages;

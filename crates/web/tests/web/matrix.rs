@@ -183,6 +183,75 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/reports/summary.docx?from=2020&to=2024", Who::Anyone),
     r(Send::Get, "/reports/template", Who::BenefitsDecider),
     r(Send::Form(&[("text", "")]), "/reports/template", Who::BenefitsDecider),
+    r(Send::Get, "/cases", Who::PeopleReader),
+    r(Send::Get, "/cases/housing?state=completed&year=2024&way=repair", Who::PeopleReader),
+    r(Send::Get, "/cases/housing/new", Who::PeopleEditor),
+    r(Send::Form(&[("person_id", "")]), "/cases/housing", Who::PeopleEditor),
+    r(Send::Get, "/cases/housing/export.xlsx", Who::PeopleReader),
+    r(Send::Get, "/cases/housing/{housing}", Who::PeopleReader),
+    r(Send::Get, "/cases/housing/{housing}/edit", Who::PeopleEditor),
+    r(Send::Form(&[("person_id", ""), ("version", "1")]), "/cases/housing/{housing}", Who::PeopleEditor),
+    r(Send::Form(&[("to", "")]), "/cases/housing/{housing}/state", Who::Manager),
+    r(Send::Upload, "/cases/housing/{housing}/attachments", Who::PeopleEditor),
+    r(Send::Get, "/cases/attachments/{attachment}", Who::PeopleReader),
+    r(Send::Get, "/cases/medical", Who::PeopleReader),
+    r(Send::Form(&[("unit", "")]), "/cases/medical/funds", Who::Manager),
+    r(Send::Get, "/cases/medical/funds/{fund}", Who::PeopleReader),
+    r(Send::Get, "/cases/medical/claims?state=submitted", Who::PeopleReader),
+    r(Send::Get, "/cases/medical/claims/new", Who::PeopleEditor),
+    r(Send::Form(&[("person_id", "")]), "/cases/medical/claims", Who::PeopleEditor),
+    r(Send::Get, "/cases/medical/claims/export.xlsx", Who::PeopleReader),
+    r(Send::Get, "/cases/medical/claims/{claim}", Who::PeopleReader),
+    r(Send::Form(&[]), "/cases/medical/claims/{claim}/approve", Who::Manager),
+    r(Send::Form(&[("reason", "")]), "/cases/medical/claims/{claim}/reject", Who::Manager),
+    r(Send::Upload, "/cases/medical/claims/{claim}/attachments", Who::PeopleEditor),
+    r(Send::Get, "/cases/placement?year=2023&way=self_employed", Who::PeopleReader),
+    r(Send::Get, "/cases/placement/new", Who::PeopleEditor),
+    r(Send::Form(&[("person_id", "")]), "/cases/placement", Who::PeopleEditor),
+    r(Send::Get, "/cases/placement/export.xlsx", Who::PeopleReader),
+    r(Send::Get, "/cases/placement/{placement}", Who::PeopleReader),
+    r(Send::Form(&[("person_id", "")]), "/cases/placement/{placement}", Who::PeopleEditor),
+    r(Send::Get, "/cases/training?year=2023", Who::PeopleReader),
+    r(Send::Get, "/cases/training/due.xlsx", Who::PeopleReader),
+    r(Send::Form(&[("unit", "")]), "/cases/training/courses", Who::Manager),
+    r(Send::Get, "/cases/training/courses/{course}", Who::PeopleReader),
+    r(Send::Form(&[("person_id", "")]), "/cases/training/courses/{course}/enrol", Who::PeopleEditor),
+    r(Send::Get, "/cases/windows?kind=station", Who::Anyone),
+    r(Send::Get, "/cases/windows/print", Who::Anyone),
+    r(Send::Get, "/cases/windows/export.xlsx", Who::Anyone),
+    r(Send::Form(&[("unit", "")]), "/cases/windows", Who::Manager),
+    r(Send::Get, "/cases/windows/{window}", Who::Anyone),
+    r(Send::Form(&[("unit", "")]), "/cases/windows/{window}", Who::Manager),
+    r(Send::Get, "/cases/treatments", Who::PeopleReader),
+    r(Send::Form(&[("person_id", "")]), "/cases/treatments", Who::PeopleEditor),
+    r(Send::Get, "/cases/treatments/export.xlsx", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/housing", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/housing/solved", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/housing/{housing}", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"person_id": ""}"#), "/api/v1/cases/housing", Who::PeopleEditor),
+    r(
+        Send::Json(Method::PUT, r#"{"person_id": "", "version": 1}"#),
+        "/api/v1/cases/housing/{housing}",
+        Who::PeopleEditor,
+    ),
+    r(Send::Json(Method::POST, r#"{"to": ""}"#), "/api/v1/cases/housing/{housing}/state", Who::Manager),
+    r(Send::Get, "/api/v1/cases/medical/funds", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/medical/funds/{fund}", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"unit": ""}"#), "/api/v1/cases/medical/funds", Who::Manager),
+    r(Send::Get, "/api/v1/cases/medical/claims", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/medical/claims/{claim}", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"person_id": ""}"#), "/api/v1/cases/medical/claims", Who::PeopleEditor),
+    r(Send::Json(Method::POST, "{}"), "/api/v1/cases/medical/claims/{claim}/approve", Who::Manager),
+    r(Send::Json(Method::POST, r#"{"reason": ""}"#), "/api/v1/cases/medical/claims/{claim}/reject", Who::Manager),
+    r(Send::Get, "/api/v1/cases/placements", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/placements/{placement}", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"person_id": ""}"#), "/api/v1/cases/placements", Who::PeopleEditor),
+    r(Send::Json(Method::PUT, r#"{"person_id": ""}"#), "/api/v1/cases/placements/{placement}", Who::PeopleEditor),
+    r(Send::Get, "/api/v1/cases/training?year=2023", Who::PeopleReader),
+    r(Send::Get, "/api/v1/cases/windows", Who::Anyone),
+    r(Send::Json(Method::POST, r#"{"unit": ""}"#), "/api/v1/cases/windows", Who::Manager),
+    r(Send::Get, "/api/v1/cases/treatments", Who::PeopleReader),
+    r(Send::Json(Method::POST, r#"{"person_id": ""}"#), "/api/v1/cases/treatments", Who::PeopleEditor),
     r(Send::Get, "/api/v1/openapi.json", Who::Anyone),
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];
@@ -196,6 +265,7 @@ struct Target {
     flag: String,
     campaign: String,
     application: String,
+    cases: crate::cases::CaseTargets,
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -274,6 +344,7 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             flag: flag.to_string(),
             campaign: campaign.to_string(),
             application: application.to_string(),
+            cases: crate::cases::seed_targets(&app, village, person).await,
         });
     }
     // A county-wide cycle (not a subtree target: every reader of the county sees it).
@@ -326,6 +397,13 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                         .replace("{campaign}", &target.campaign)
                         .replace("{application}", &target.application)
                         .replace("{cycle}", &cycle)
+                        .replace("{housing}", &target.cases.housing)
+                        .replace("{fund}", &target.cases.fund)
+                        .replace("{claim}", &target.cases.claim)
+                        .replace("{placement}", &target.cases.placement)
+                        .replace("{course}", &target.cases.course)
+                        .replace("{window}", &target.cases.window)
+                        .replace("{attachment}", &target.cases.attachment)
                 };
                 let path = fill(route.path);
                 let req = match route.send {
