@@ -9,8 +9,10 @@ pub mod org;
 pub mod person;
 pub mod pinyin;
 pub mod role;
+pub mod ruby;
 pub mod text;
 pub mod width;
+pub mod work;
 
 pub use crate::pinyin::{NameKeys, name_keys, query_key};
 pub use dates::{DateError, ParsedDate, Period, Precision, from_excel_serial, parse_date};

@@ -59,14 +59,16 @@ pub struct Store {
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
     (2, "registry", include_str!("../migrations/sqlite/0002_registry.sql")),
+    (5, "work", include_str!("../migrations/sqlite/0005_work.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
     (2, "registry", include_str!("../migrations/postgres/0002_registry.sql")),
+    (5, "work", include_str!("../migrations/postgres/0005_work.sql")),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 5;
 
 impl Store {
     /// Connects to `sqlite://FILE` (created if missing; WAL, foreign keys, busy timeout) or
