@@ -22,6 +22,9 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("home", "工作台", "/"),
     ("org", "组织体系", "/org"),
     ("registry", "优抚对象", "/registry"),
+    ("publicity", "宣传教育", "/publicity"),
+    ("support", "服务保障", "/support"),
+    ("troops", "驻军贡献", "/troops"),
     ("admin", "系统管理", "/admin"),
 ];
 

@@ -21,6 +21,7 @@ pub mod layout;
 pub mod login;
 pub mod org;
 pub mod registry;
+pub mod work;
 
 /// Settings of the web server.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +50,7 @@ pub fn app(state: AppState) -> Router {
         .merge(home::router())
         .merge(org::router())
         .merge(registry::router())
+        .merge(work::router())
         .merge(admin::router())
         .merge(api::router())
         .route("/healthz", get(|| async { "ok" }))

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod org;
 pub mod registry;
 pub mod users;
+pub mod work;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +41,11 @@ pub mod users;
         audit::list,
         audit::entry,
         audit::verify,
+        work::list,
+        work::one,
+        work::create,
+        work::update,
+        work::yearly,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]
@@ -54,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(registry::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(work::router())
         .merge(docs.route_layer(middleware::from_fn(docs_need_login)))
 }
 

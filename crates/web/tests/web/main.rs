@@ -7,3 +7,4 @@ mod matrix;
 mod pages;
 mod registry;
 mod support;
+mod work;
