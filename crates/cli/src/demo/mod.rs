@@ -18,6 +18,8 @@ pub const DEFAULT_KEY_FILE: &str = "shuangyong-demo.key";
 /// The password of every demo account. The demo holds synthetic data only.
 pub const PASSWORD: &str = "demo2024kl";
 
+mod work;
+
 const DIVISIONS: &str = include_str!("kelan_divisions.tsv");
 
 /// The demo accounts: user name, display name, role, unit.
@@ -143,6 +145,7 @@ pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
     }
     tx.commit().await?;
     add_people(&store, &root).await?;
+    work::seed(&store, &root).await?;
     eprintln!("演示数据库已建好：{url}（用时 {:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(store)
 }
