@@ -65,12 +65,20 @@ pub struct Filter {
     pub year: Option<i32>,
     /// Records of this unit and below.
     pub unit: Option<OrgPath>,
-    /// Children of this record (types with a parent).
+    /// Children of this record (types with a parent), or records linking to it (events at a base).
     pub parent: Option<i64>,
     /// A code of the type's first choice field (category, kind, side …).
     pub choice: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
+}
+
+/// The field that ties a record to another: its parent, or else its first link.
+pub fn link_field(kind: &Kind) -> Option<&'static shuangyong_domain::work::Field> {
+    kind.fields
+        .iter()
+        .find(|f| matches!(f.kind, FieldKind::Parent(_)))
+        .or_else(|| kind.fields.iter().find(|f| matches!(f.kind, FieldKind::Ref(_))))
 }
 
 /// The first choice field of a type: what lists filter by besides year and unit.
@@ -171,9 +179,9 @@ fn list_where(kind: &Kind, scope: &Scope, filter: &Filter) -> (String, Vec<Value
         params.push(i64::from(y).into());
         sql.push(format!("rec_year = ${}", params.len()));
     }
-    if let (Some(p), Some((pf, _))) = (filter.parent, kind.parent()) {
+    if let (Some(p), Some(link)) = (filter.parent, link_field(kind)) {
         params.push(p.into());
-        sql.push(format!("{} = ${}", pf.name, params.len()));
+        sql.push(format!("{} = ${}", link.name, params.len()));
     }
     if let (Some(c), Some(cf)) = (filter.choice.as_ref().filter(|c| !c.is_empty()), choice_field(kind)) {
         params.push(c.clone().into());

@@ -346,17 +346,14 @@ async fn show(
         .collect();
     let mut children = Vec::new();
     for child in KINDS.iter().copied() {
-        let Some((_, parent)) = child.parent() else { continue };
-        let via_ref = child.fields.iter().any(|f| f.kind == FieldKind::Ref(kind.key));
-        if parent.key != kind.key && !via_ref {
+        // Types hanging under this one (members of a group, items of a plan) or linking to it (events at a base).
+        let ties = store_work::link_field(child)
+            .is_some_and(|f| matches!(f.kind, FieldKind::Parent(k) | FieldKind::Ref(k) if k == kind.key));
+        if !ties {
             continue;
         }
-        let records = if via_ref {
-            Vec::new()
-        } else {
-            let f = Filter { parent: Some(id), ..Default::default() };
-            store_work::all(&state.store, &scope, child, &f).await?
-        };
+        let f = Filter { parent: Some(id), ..Default::default() };
+        let records = store_work::all(&state.store, &scope, child, &f).await?;
         children.push(Children {
             kind: child,
             base: base(child),
@@ -520,8 +517,8 @@ async fn new(
 ) -> Result<FormPage, AppError> {
     auth.require(kind.may_write(auth.user.role))?;
     let mut input = BTreeMap::new();
-    if let Some((pf, _)) = kind.parent() {
-        input.insert(pf.name.to_owned(), q.parent.clone());
+    if let Some(link) = store_work::link_field(kind) {
+        input.insert(link.name.to_owned(), q.parent.clone());
     }
     // Sensible first values: this year, the first choice.
     for f in kind.fields {

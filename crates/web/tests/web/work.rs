@@ -227,3 +227,27 @@ async fn the_checklist_names_missing_items_and_a_stale_edit_is_refused() {
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.json()["error"]["message"].as_str().unwrap().contains("请打开它修改"));
 }
+
+#[tokio::test]
+async fn a_base_lists_its_events_and_person_visits() {
+    let app = TestApp::spawn().await;
+    app.add_user("clerk", Role::CountyClerk, "140929").await;
+    let mut c = app.login("clerk").await;
+    let base = api_create(&mut c, "bases", json!({"name": "毛主席路居馆", "kind": "defence", "since": 2008})).await;
+    let this = chrono::Datelike::year(&chrono::Utc::now());
+    for (title, n) in [("入党宣誓甲", 120), ("参观学习乙", 880)] {
+        api_create(
+            &mut c,
+            "events",
+            json!({"kind": "oath", "title": title, "held_on": format!("{this}-03-01"), "base_id": base, "organiser": "县委", "participants": n}),
+        )
+        .await;
+    }
+    api_create(&mut c, "events", json!({"kind": "siren", "title": "警报试鸣丙", "held_on": format!("{this}-09-18"), "organiser": "人防办", "participants": 5000}))
+        .await;
+    let page = c.get(&format!("/publicity/bases/{base}")).await;
+    assert!(page.body.contains("入党宣誓甲") && page.body.contains("参观学习乙") && !page.body.contains("警报试鸣丙"));
+    assert!(page.body.contains(&format!("<td>{this}</td><td>1000</td>")), "{}", page.body);
+    let form = c.get(&format!("/publicity/events/new?parent={base}")).await;
+    assert!(form.body.contains(&format!("<option value=\"{base}\" selected>")), "{}", form.body);
+}
