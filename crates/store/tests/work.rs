@@ -702,3 +702,63 @@ async fn the_export_is_a_workbook_with_titles_not_ids_and_is_audited() {
     let entries = audit::for_entity(s, "edu_event", "").await.unwrap();
     assert_eq!(entries.first().map(|e| e.action.as_str()), Some("export"));
 }
+
+#[tokio::test]
+async fn files_attach_to_records_in_scope_and_are_audited() {
+    use store_work::files;
+    let db = setup().await;
+    let s = &db.store;
+    let m = add(
+        &db,
+        &work::MEETINGS,
+        "140929/01",
+        &[("kind", "leading_group"), ("title", "镇会议"), ("held_on", "2024-03-01"), ("chair", "镇长")],
+    )
+    .await
+    .unwrap();
+    let town1 = Scope::new(path("140929/01"));
+    let town2 = Scope::new(path("140929/02"));
+    let tx = s.begin_write().await.unwrap();
+    let f = files::attach(
+        s,
+        &tx,
+        &Actor::system("t"),
+        &town1,
+        &work::MEETINGS,
+        m.id,
+        "D:\\纪要\\会议纪要.pdf",
+        b"%PDF-1.4 minutes",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((f.file_name.as_str(), f.size), ("会议纪要.pdf", 16));
+    let (info, bytes) = files::get(s, &town1, &work::MEETINGS, m.id, f.id).await.unwrap();
+    assert_eq!((info.id, bytes.as_slice()), (f.id, &b"%PDF-1.4 minutes"[..]));
+    assert_eq!(files::list(s, &county(), &work::MEETINGS, m.id).await.unwrap().len(), 1);
+    // Another township neither reads nor attaches; an empty file is refused.
+    assert!(matches!(files::get(s, &town2, &work::MEETINGS, m.id, f.id).await, Err(StoreError::NotFound)));
+    let tx = s.begin_write().await.unwrap();
+    assert!(matches!(
+        files::attach(s, &tx, &Actor::system("t"), &town2, &work::MEETINGS, m.id, "x.pdf", b"x").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        files::attach(s, &tx, &Actor::system("t"), &town1, &work::MEETINGS, m.id, "x.pdf", b"").await,
+        Err(StoreError::Invalid(_))
+    ));
+    drop(tx);
+    // A file of one record is not reachable through another record's id.
+    let other = add(
+        &db,
+        &work::MEETINGS,
+        "140929/01",
+        &[("kind", "other"), ("title", "另一会议"), ("held_on", "2024-04-01"), ("chair", "某")],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(files::get(s, &town1, &work::MEETINGS, other.id, f.id).await, Err(StoreError::NotFound)));
+    let history = audit::for_entity(s, "work_meeting", &m.id.to_string()).await.unwrap();
+    assert_eq!(history[0].action, "attach");
+    assert!(history[0].after_json.as_deref().unwrap().contains(&f.sha256));
+}

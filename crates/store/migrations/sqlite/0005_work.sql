@@ -284,3 +284,18 @@ CREATE TABLE troops_contribution (
 );
 CREATE INDEX troops_contribution_org ON troops_contribution(org_path);
 CREATE INDEX troops_contribution_year ON troops_contribution(county, rec_year);
+-- Files attached to work records (会议纪要, 佐证材料): kept in the database, so a backup holds them.
+CREATE TABLE work_file (
+    id INTEGER PRIMARY KEY,
+    county TEXT NOT NULL,
+    org_path TEXT NOT NULL REFERENCES org_unit(path),
+    entity TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX work_file_record ON work_file(entity, record_id);

@@ -18,6 +18,7 @@ use crate::org::Page;
 use crate::{Scope, Store, StoreError, Tx, now};
 
 pub mod export;
+pub mod files;
 pub mod totals;
 
 /// One record of a type.

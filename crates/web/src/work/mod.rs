@@ -8,14 +8,15 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, RawForm, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, RawForm, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 use shuangyong_domain::work::{self, FieldKind, KINDS, Kind};
 use shuangyong_domain::{OrgPath, clock, ruby};
 use shuangyong_store::org::{self, OrgUnit, Page};
+use shuangyong_store::work::files::{self, FileInfo};
 use shuangyong_store::work::{self as store_work, Filter, Record, totals};
 use shuangyong_store::{StoreError, now};
 
@@ -70,6 +71,15 @@ pub fn router() -> Router<AppState> {
             .route(
                 &format!("{b}/{{id}}/edit"),
                 get(move |s: State<AppState>, a: Auth, p: Path<i64>| edit(kind, s, a, p)),
+            )
+            .route(
+                &format!("{b}/{{id}}/files"),
+                post(move |s: State<AppState>, a: Auth, p: Path<i64>, m: Multipart| upload(kind, s, a, p, m))
+                    .layer(DefaultBodyLimit::max(files::MAX_FILE + (1 << 20))),
+            )
+            .route(
+                &format!("{b}/{{id}}/files/{{file}}"),
+                get(move |s: State<AppState>, a: Auth, p: Path<(i64, i64)>| download(kind, s, a, p)),
             );
     }
     r
@@ -325,6 +335,7 @@ struct DetailPage {
     rare: String,
     /// Bases: person-visits by year.
     visits: Vec<(i32, i64)>,
+    files: Vec<FileInfo>,
     may_edit: bool,
 }
 
@@ -390,6 +401,7 @@ async fn show(
         article_html,
         rare,
         visits,
+        files: files::list(&state.store, &scope, kind, id).await?,
         rec,
     })
 }
@@ -675,4 +687,71 @@ async fn update(
     RawForm(body): RawForm,
 ) -> Result<Response, AppError> {
     saved_or_form(&state, &auth, kind, Some(id), form_map(&body)).await
+}
+
+/// Attaches a file (minutes, evidence) to a record the user may change.
+async fn upload(
+    kind: &'static Kind,
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    writable(&state, &auth, kind, id).await?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::invalid("上传未完成，请重新选择文件上传"))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("附件").to_owned();
+            let bytes = field.bytes().await.map_err(|_| {
+                AppError::invalid(format!("文件过大或上传中断：附件不超过 {} MB", files::MAX_FILE >> 20))
+            })?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    // The transaction ends (committed or rolled back) before the flash message is written.
+    let message = {
+        let tx = state.store.begin_write().await?;
+        match files::attach(&state.store, &tx, &auth.user.actor(), &auth.scope(), kind, id, &name, &bytes).await {
+            Ok(f) => {
+                tx.commit().await?;
+                format!("已上传附件“{}”", f.file_name)
+            }
+            Err(StoreError::Invalid(m)) => m,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    flash(&state, &auth.ctx, &message).await?;
+    Ok(Redirect::to(&format!("{}/{id}", base(kind))).into_response())
+}
+
+/// `filename*` of a Content-Disposition header: UTF-8, percent-encoded.
+fn encode_filename(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect()
+}
+
+/// Sends an attachment back, always as a download (never rendered in the browser).
+async fn download(
+    kind: &'static Kind,
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let (info, bytes) = files::get(&state.store, &auth.scope(), kind, id, file).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"file\"; filename*=UTF-8''{}", encode_filename(&info.file_name)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

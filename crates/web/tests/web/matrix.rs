@@ -345,6 +345,7 @@ fn work_routes() -> &'static [Route] {
             r(Send::Get, "/troops", Who::Anyone),
             r(Send::Get, "/org/measures/checklist?year=2024", Who::Anyone),
             r(Send::Get, "/org/measures/checklist?year=2024&unit={unit}", Who::Anyone),
+            r(Send::Get, "/org/meetings/{work:meetings}/files/{work:file}", Who::Anyone),
         ];
         for kind in shuangyong_domain::work::KINDS {
             let base = format!("/{}/{}", kind.area, kind.key);
@@ -365,6 +366,7 @@ fn work_routes() -> &'static [Route] {
                 r(Send::Get, leak(format!("{base}/{{work:{key}}}")), Who::Anyone),
                 r(Send::Get, leak(format!("{base}/{{work:{key}}}/edit")), writer),
                 r(Send::Form(side), leak(format!("{base}/{{work:{key}}}")), writer),
+                r(Send::Upload, leak(format!("{base}/{{work:{key}}}/files")), writer),
                 r(Send::Get, leak(format!("/api/v1/work/{key}")), Who::Anyone),
                 r(Send::Get, leak(format!("/api/v1/work/{key}/totals?from=2020&to=2024")), Who::Anyone),
                 r(Send::Get, leak(format!("/api/v1/work/{key}/{{work:{key}}}")), Who::Anyone),
@@ -446,5 +448,21 @@ async fn work_targets(app: &TestApp, village: &str) -> Vec<(String, String)> {
     )
     .await;
     assert_eq!(ids.len(), work::KINDS.len());
+    let meeting: i64 = ids.iter().find(|(k, _)| k == "meetings").unwrap().1.parse().unwrap();
+    let tx = s.begin_write().await.unwrap();
+    let f = shuangyong_store::work::files::attach(
+        s,
+        &tx,
+        &audit::Actor::system("test"),
+        &county,
+        &work::MEETINGS,
+        meeting,
+        "纪要.pdf",
+        b"%PDF",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    ids.push(("file".to_owned(), f.id.to_string()));
     ids
 }

@@ -251,3 +251,33 @@ async fn a_base_lists_its_events_and_person_visits() {
     let form = c.get(&format!("/publicity/events/new?parent={base}")).await;
     assert!(form.body.contains(&format!("<option value=\"{base}\" selected>")), "{}", form.body);
 }
+
+#[tokio::test]
+async fn minutes_are_uploaded_to_a_meeting_and_downloaded_as_attachments() {
+    let app = TestApp::spawn().await;
+    app.add_user("clerk", Role::CountyClerk, "140929").await;
+    app.add_user("other", Role::TownshipClerk, "140929/02").await;
+    let mut c = app.login("clerk").await;
+    let id = api_create(
+        &mut c,
+        "meetings",
+        json!({"kind": "party_military", "title": "2024年县委议军会", "held_on": "2024-01-20", "chair": "县委书记", "org_path": "140929/01"}),
+    )
+    .await;
+    c.get(&format!("/org/meetings/{id}")).await;
+    let res = c.upload(&format!("/org/meetings/{id}/files"), "议军会纪要<x>.pdf", b"%PDF-1.4 minutes").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = c.get(&format!("/org/meetings/{id}")).await;
+    assert!(page.body.contains("已上传附件") && page.body.contains("议军会纪要&#60;x&#62;.pdf"), "{}", page.body);
+    let href = format!("/org/meetings/{id}/files/");
+    let at = page.body.find(&href).unwrap();
+    let file_path: String = page.body[at..].chars().take_while(|c| *c != '"').collect();
+    let res = c.get(&file_path).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "%PDF-1.4 minutes");
+    assert_eq!(res.headers[header::CONTENT_TYPE], "application/octet-stream");
+    assert!(res.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment;"));
+    // Another township cannot fetch it.
+    let mut o = app.login("other").await;
+    assert_eq!(o.get(&file_path).await.status, StatusCode::NOT_FOUND);
+}
