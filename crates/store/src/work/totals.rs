@@ -106,6 +106,19 @@ pub async fn by_year(
     Ok(out)
 }
 
+/// The latest year with records of a type in scope, if any.
+pub async fn latest_year(store: &Store, scope: &Scope, kind: &'static Kind) -> Result<Option<i32>, StoreError> {
+    let (cond, vals) = scope.sql("org_path", 1);
+    let row = store
+        .query_one(
+            store.conn(),
+            &format!("SELECT MAX(rec_year) AS y FROM {} WHERE {cond}", kind.table),
+            Vec::<Value>::from(vals),
+        )
+        .await?;
+    Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "y").ok().flatten()).map(|y| y as i32))
+}
+
 /// 工作机构: groups whose term started in each year, by kind.
 pub async fn groups(store: &Store, scope: &Scope, years: RangeInclusive<i32>) -> Result<Vec<YearTotal>, StoreError> {
     by_year(store, scope, &work::GROUPS, years, &["kind"]).await

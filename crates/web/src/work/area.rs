@@ -35,6 +35,9 @@ pub struct Section {
     pub heads: Vec<String>,
     /// (year, records, sums as read).
     pub years: Vec<(i32, i64, Vec<String>)>,
+    /// Over the years shown, by category: (category as read, records, sum as read).
+    pub by_choice: Vec<(String, i64, String)>,
+    pub choice_label: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -49,13 +52,20 @@ struct AreaPage {
 async fn landing(area: &'static str, State(state): State<AppState>, auth: Auth) -> Result<AreaPage, AppError> {
     let scope = auth.scope();
     let this = chrono::Datelike::year(&clock::today(now()));
+    // The five years up to the latest with records (a county enters last year's work late).
+    let mut latest = None;
+    for kind in KINDS.iter().copied().filter(|k| k.area == area) {
+        latest = latest.max(totals::latest_year(&state.store, &scope, kind).await?);
+    }
+    let last = latest.unwrap_or(this).min(this + 1);
     let mut sections = Vec::new();
     for kind in KINDS.iter().copied().filter(|k| k.area == area) {
         let summed: Vec<&work::Field> =
             kind.fields.iter().filter(|f| matches!(f.kind, FieldKind::Count | FieldKind::Amount(_))).collect();
         // Amounts in a unit read from each record (元, 亩) are summed per unit on the type's own page.
         let summed: Vec<&work::Field> = summed.into_iter().filter(|f| f.kind != FieldKind::Amount(None)).collect();
-        let rows = totals::by_year(&state.store, &scope, kind, (this - 4)..=this, &[]).await?;
+        let rows = totals::by_year(&state.store, &scope, kind, (last - 4)..=last, &[]).await?;
+        let (by_choice, choice_label) = by_choice(&state, &scope, kind, (last - 4)..=last).await?;
         sections.push(Section {
             kind,
             base: base(kind),
@@ -74,12 +84,68 @@ async fn landing(area: &'static str, State(state): State<AppState>, auth: Auth) 
                     (t.year, t.records, sums)
                 })
                 .collect(),
+            by_choice,
+            choice_label,
         });
     }
     let national_rounds =
         if area == "org" { Some(totals::consecutive_national_rounds(&state.store, &scope, this).await?) } else { None };
     let layout = Layout::new(&state, &auth.ctx, area, &[], area_label(area)).await?;
     Ok(AreaPage { layout, area, sections, national_rounds })
+}
+
+/// A type's records over the years by its category (and, for amounts in several units, by unit).
+async fn by_choice(
+    state: &AppState,
+    scope: &shuangyong_store::Scope,
+    kind: &'static Kind,
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<(Vec<(String, i64, String)>, &'static str), AppError> {
+    let Some(choice) = shuangyong_store::work::choice_field(kind) else { return Ok((Vec::new(), "")) };
+    let amount = kind.fields.iter().find(|f| matches!(f.kind, FieldKind::Amount(_)));
+    let count = kind.fields.iter().find(|f| f.kind == FieldKind::Count);
+    let by_unit = amount.is_some_and(|f| f.kind == FieldKind::Amount(None));
+    let by: Vec<&'static str> = if by_unit { vec![choice.name, "unit"] } else { vec![choice.name] };
+    let rows = totals::by_year(&state.store, scope, kind, years, &by).await?;
+    let mut out: Vec<(Vec<String>, i64, i64, i64)> = Vec::new();
+    for t in rows {
+        let a = amount.map(|f| t.sum(f.name)).unwrap_or(0);
+        let c = count.map(|f| t.sum(f.name)).unwrap_or(0);
+        match out.iter_mut().find(|o| o.0 == t.group) {
+            Some(o) => {
+                o.1 += t.records;
+                o.2 += a;
+                o.3 += c;
+            }
+            None => out.push((t.group.clone(), t.records, a, c)),
+        }
+    }
+    let label = |choices: &[(&str, &'static str)], code: &str| {
+        choices.iter().find(|c| c.0 == code).map(|c| c.1.to_owned()).unwrap_or_else(|| code.to_owned())
+    };
+    let FieldKind::Choice(choices) = choice.kind else { return Ok((Vec::new(), "")) };
+    Ok((
+        out.into_iter()
+            .map(|(g, n, a, c)| {
+                let unit = match amount.map(|f| f.kind) {
+                    Some(FieldKind::Amount(Some(u))) => u.to_owned(),
+                    Some(FieldKind::Amount(None)) => {
+                        label(work::AMOUNT_UNITS, g.get(1).map(String::as_str).unwrap_or(""))
+                    }
+                    _ => String::new(),
+                };
+                let mut sum = Vec::new();
+                if amount.is_some() && a > 0 {
+                    sum.push(format!("{} {unit}", amount_display(a)));
+                }
+                if let Some(f) = count.filter(|_| c > 0) {
+                    sum.push(format!("{}：{c}", f.label));
+                }
+                (label(choices, &g[0]), n, sum.join("；"))
+            })
+            .collect(),
+        choice.label,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

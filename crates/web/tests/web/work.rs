@@ -193,6 +193,19 @@ async fn lists_filter_by_year_and_unit_export_and_refuse_bad_input_clearly() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("应为日期") && res.body.contains("请填写任务名称") && res.body.contains("不小于0的整数"));
     assert_eq!(app.store().count("support_evacuation").await.unwrap(), before);
+    // The area page totals the years up to the latest with records, and projects by category and unit.
+    for (amount, unit) in [("1000000", "yuan"), ("500000", "yuan"), ("3000", "mu")] {
+        api_create(
+            &mut c,
+            "projects",
+            json!({"year": 2023, "category": "defence_road", "title": "路", "amount": amount, "unit": unit}),
+        )
+        .await;
+    }
+    let page = c.get("/support").await;
+    assert!(page.body.contains("<td>国防公路</td><td>2</td><td>1,500,000 元</td>"), "{}", page.body);
+    assert!(page.body.contains("<td>国防公路</td><td>1</td><td>3,000 亩</td>"));
+    assert!(page.body.contains("?year=2024\">2024</a></td><td>1</td><td>1000</td><td>0</td>"), "{}", page.body);
     // Totals through the API, a year without records included.
     let t = c.get("/api/v1/work/evacuations/totals?from=2022&to=2024").await.json();
     assert_eq!(t[0]["records"], 0);
