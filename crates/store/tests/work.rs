@@ -380,6 +380,9 @@ async fn the_checklist_shows_missing_items_plainly() {
     add(&db, &work::MEASURES, "140929", &[("year", "2023"), ("item", "annual_plan"), ("status", "partial")])
         .await
         .unwrap();
+    let m = totals::measures(s, &county(), 2022..=2023).await.unwrap();
+    let got: Vec<(i32, &str, i64)> = m.iter().map(|t| (t.year, t.group[0].as_str(), t.records)).collect();
+    assert_eq!(got, [(2023, "done", 1), (2023, "partial", 1)]);
     let list = totals::checklist(s, &county(), &path("140929"), 2023).await.unwrap();
     assert_eq!(list.len(), 5);
     let state: Vec<(&str, bool, bool)> = list.iter().map(|i| (i.item, i.record.is_some(), i.done())).collect();
@@ -484,6 +487,11 @@ async fn yearly_totals_over_fixed_records_with_years_without_any() {
         totals::base_visits(s, &county(), base.id, 2021..=2024).await.unwrap(),
         [(2021, 0), (2022, 920), (2023, 0), (2024, 75)]
     );
+    let bases = totals::bases(s, &county(), 2009..=2012).await.unwrap();
+    let got: Vec<(i32, &str)> = bases.iter().map(|t| (t.year, t.group[0].as_str())).collect();
+    assert_eq!(got, [(2010, "defence"), (2012, "memorial")]);
+    let all_years = totals::by_year(s, &county(), &work::BASES, 2010..=2011, &[]).await.unwrap();
+    assert_eq!(all_years.iter().map(|t| (t.year, t.records)).collect::<Vec<_>>(), [(2010, 1), (2011, 0)]);
     let ev = totals::events(s, &county(), 2024..=2024).await.unwrap();
     let got: Vec<(&str, i64, i64)> =
         ev.iter().map(|t| (t.group[0].as_str(), t.records, t.sum("participants"))).collect();
