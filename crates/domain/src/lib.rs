@@ -14,8 +14,10 @@ pub mod person;
 pub mod pinyin;
 pub mod report;
 pub mod role;
+pub mod ruby;
 pub mod text;
 pub mod width;
+pub mod work;
 
 pub use crate::pinyin::{NameKeys, name_keys, query_key};
 pub use dates::{DateError, ParsedDate, Period, Precision, from_excel_serial, parse_date};

@@ -101,6 +101,16 @@ impl Role {
     pub fn may_decide_benefits(self) -> bool {
         matches!(self, Role::Admin | Role::CountyClerk)
     }
+
+    /// Writes the work system's records (meetings, plans, publicity, support) within scope.
+    pub fn may_write_work(self) -> bool {
+        matches!(self, Role::Admin | Role::CountyClerk | Role::TownshipClerk)
+    }
+
+    /// Writes the troops' records: their side of 互办实事 plans and their contributions.
+    pub fn may_write_troop_side(self) -> bool {
+        self.may_write_work() || self == Role::TroopLiaison
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod session;
 pub mod setting;
 pub mod testing;
 pub mod user;
+pub mod work;
 
 pub use db::{Backend, SCHEMA_VERSION, Store, StoreError, Tx, now};
 pub use scope::Scope;

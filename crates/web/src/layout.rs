@@ -21,9 +21,12 @@ pub struct MenuItem {
 const AREAS: &[(&str, &str, &str)] = &[
     ("home", "工作台", "/"),
     ("org", "组织体系", "/org"),
+    ("publicity", "宣传教育", "/publicity"),
+    ("support", "服务保障", "/support"),
     ("registry", "优抚对象", "/registry"),
     ("benefits", "优抚待遇", "/benefits"),
     ("cases", "帮扶服务", "/cases"),
+    ("troops", "驻军贡献", "/troops"),
     ("reports", "统计报告", "/reports"),
     ("admin", "系统管理", "/admin"),
 ];

@@ -25,6 +25,7 @@ pub mod org;
 pub mod registry;
 pub mod reports;
 pub mod svg;
+pub mod work;
 
 /// Settings of the web server.
 #[derive(Debug, Clone, Default)]
@@ -55,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .merge(registry::router())
         .merge(benefits::router())
         .merge(reports::router())
+        .merge(work::router())
         .merge(admin::router())
         .merge(cases::router())
         .merge(api::router())

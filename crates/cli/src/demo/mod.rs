@@ -21,6 +21,7 @@ pub const DEFAULT_KEY_FILE: &str = "shuangyong-demo.key";
 pub const PASSWORD: &str = "demo2024kl";
 
 pub mod cases;
+mod work;
 
 const DIVISIONS: &str = include_str!("kelan_divisions.tsv");
 
@@ -150,6 +151,7 @@ pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
     add_people(&store, &root).await?;
     benefits::seed(&store, &root, &users).await?;
     cases::seed(&store, &root).await?;
+    work::seed(&store, &root).await?;
     eprintln!("演示数据库已建好：{url}（用时 {:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(store)
 }

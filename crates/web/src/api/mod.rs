@@ -19,6 +19,7 @@ pub mod cases;
 pub mod org;
 pub mod registry;
 pub mod users;
+pub mod work;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -78,6 +79,11 @@ pub mod users;
         cases::window_create,
         cases::treatments,
         cases::treatment_create,
+        work::list,
+        work::one,
+        work::create,
+        work::update,
+        work::yearly,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -102,6 +108,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(cases::router())
+        .merge(work::router())
         .merge(docs.route_layer(middleware::from_fn(docs_need_login)))
 }
 

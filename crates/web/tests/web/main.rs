@@ -9,3 +9,4 @@ mod matrix;
 mod pages;
 mod registry;
 mod support;
+mod work;
