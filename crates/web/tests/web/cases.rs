@@ -339,6 +339,11 @@ async fn a_housing_case_is_edited_advanced_and_refuses_stale_or_illegal_steps() 
     let t = seed_targets(&app, "140929/02/001", person).await;
     app.add_user("sanjing", Role::TownshipClerk, "140929/02").await;
     let mut c = app.login("sanjing").await;
+    // The person page leads to the forms, the person filled in.
+    let page = c.get(&format!("/registry/{person}")).await;
+    assert!(page.body.contains(&format!("/cases/housing/new?person={person}")));
+    let form = c.get(&format!("/cases/housing/new?person={person}")).await;
+    assert!(form.body.contains(&format!("value=\"{person}\"")));
     let case = format!("/cases/housing/{}", t.housing);
     let edit = c.get(&format!("{case}/edit")).await;
     assert!(edit.body.contains("漏雨"), "the form holds the case");
