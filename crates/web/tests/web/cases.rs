@@ -165,6 +165,13 @@ async fn evidence_of_another_townships_case_is_never_served() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
     assert_eq!(res.body.as_bytes(), PDF);
+    let county = Scope::new(OrgPath::parse("140929").unwrap());
+    let f = shuangyong_store::audit::Filter { entity: Some("housing_case".into()), ..Default::default() };
+    let (entries, _) = shuangyong_store::audit::list(app.store(), &county, &f, Default::default()).await.unwrap();
+    assert!(
+        entries.iter().any(|e| e.action == "download" && e.summary.contains("评估.pdf")),
+        "each opening is audited"
+    );
     let page = own.get(&format!("/cases/housing/{}", t.housing)).await;
     assert!(page.body.contains("评估.pdf"), "the case page lists its evidence");
 
