@@ -202,7 +202,7 @@ async fn fund(s: &Store, received_fen: i64) -> i64 {
         FundInput {
             org_path: path("140929"),
             year: 2024,
-            name: "2024年度重点优抚对象医疗救助金".into(),
+            name: format!("2024年度医疗救助金（{received_fen}）"),
             source: "县财政".into(),
             received_fen,
             rule: AidRule { share_bp: 5000, yearly_cap_fen: 2_000_000 },
@@ -353,12 +353,30 @@ async fn a_claim_is_decided_once_and_the_yearly_cap_holds() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("超过了住院总费用"), "{e}");
+    // A fund topped up: a claim refused for the balance can then be approved.
+    drop(tx);
+    let small = fund(s, 10_000).await;
+    let p2 = person(s, 8, "140929/01/001").await;
+    let tx = s.begin_write().await.unwrap();
+    let e = medical::submit(s, &tx, &actor(), &county(), claim(p2, small)).await.unwrap();
+    tx.commit().await.unwrap();
+    let tx = s.begin_write().await.unwrap();
+    assert!(medical::approve(s, &tx, &actor(), &county(), e.id).await.unwrap_err().to_string().contains("余额不足"));
+    drop(tx);
+    let tx = s.begin_write().await.unwrap();
+    assert!(medical::add_receipt(s, &tx, &actor(), &county(), small, 0, "x").await.is_err());
+    assert!(medical::add_receipt(s, &tx, &actor(), &Scope::new(path("140929/01")), small, 100_000, "x").await.is_err());
+    let f = medical::add_receipt(s, &tx, &actor(), &county(), small, 100_000, "县财政追加拨付").await.unwrap();
+    assert_eq!(f.received_fen, 110_000);
+    medical::approve(s, &tx, &actor(), &county(), e.id).await.unwrap();
+    tx.commit().await.unwrap();
+    let tx = s.begin_write().await.unwrap();
     // Another township neither sees the claims nor may approve them.
     let sanjing = Scope::new(path("140929/02"));
     assert!(matches!(medical::get_claim(s, &sanjing, a.id).await, Err(StoreError::NotFound)));
     assert!(matches!(medical::approve(s, &tx, &actor(), &sanjing, b.id).await, Err(StoreError::NotFound)));
     // …but sees the county's fund.
-    assert_eq!(medical::funds(s, &sanjing).await.unwrap().len(), 1);
+    assert_eq!(medical::funds(s, &sanjing).await.unwrap().len(), 2);
 }
 
 #[tokio::test]

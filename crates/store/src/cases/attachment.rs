@@ -211,3 +211,28 @@ pub async fn fetch(store: &Store, scope: &Scope, id: i64) -> Result<(Attachment,
     }
     Ok((a, data))
 }
+
+/// [`fetch`] for a user, leaving an audit entry: evidence holds medical and household details,
+/// so who opened which file is kept like a reveal.
+pub async fn open(store: &Store, actor: &Actor, scope: &Scope, id: i64) -> Result<(Attachment, Vec<u8>), StoreError> {
+    let (a, data) = fetch(store, scope, id).await?;
+    let tx = store.begin_write().await?;
+    let org_path = case_path(store, &tx, scope, a.case_kind, a.case_id).await?;
+    audit::append(
+        store,
+        &tx,
+        actor,
+        Change {
+            action: "download",
+            entity: a.case_kind.table(),
+            entity_id: a.case_id.to_string(),
+            org_path,
+            summary: format!("查看证明材料“{}”", a.file_name),
+            before: None,
+            after: Some(json!({"attachment_id": a.id})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((a, data))
+}

@@ -192,6 +192,61 @@ pub async fn funds(store: &Store, scope: &Scope) -> Result<Vec<Fund>, StoreError
     Ok(out)
 }
 
+/// Records more money received by a fund of a unit in scope (a second allocation, a donation).
+pub async fn add_receipt(
+    store: &Store,
+    tx: &Tx,
+    actor: &Actor,
+    scope: &Scope,
+    fund_id: i64,
+    amount_fen: i64,
+    note: &str,
+) -> Result<Fund, StoreError> {
+    let before = load_fund(store, tx, fund_id).await?;
+    if !fund_visible(scope, &before.org_path) {
+        return Err(StoreError::NotFound);
+    }
+    if !scope.contains(&before.org_path) {
+        return Err(StoreError::invalid("只有基金所属单位及其上级可以登记到位资金"));
+    }
+    if amount_fen <= 0 {
+        return Err(StoreError::invalid("到位金额应大于 0 元"));
+    }
+    let note = text::clean(note);
+    if note.is_empty() {
+        return Err(StoreError::invalid("请写明资金来源或文号，如“县财政追加拨付”"));
+    }
+    store
+        .exec(
+            tx,
+            "UPDATE medical_fund SET received_fen = received_fen + $1 WHERE id = $2",
+            [amount_fen.into(), fund_id.into()],
+        )
+        .await?;
+    let after = load_fund(store, tx, fund_id).await?;
+    audit::append(
+        store,
+        tx,
+        actor,
+        Change {
+            action: "receive",
+            entity: "medical_fund",
+            entity_id: fund_id.to_string(),
+            org_path: after.org_path.to_string(),
+            summary: format!(
+                "“{}”到位资金 {} 元（{note}），累计到位 {} 元",
+                after.name,
+                yuan(amount_fen),
+                after.received()
+            ),
+            before: Some(json!({"received_fen": before.received_fen})),
+            after: Some(json!({"received_fen": after.received_fen, "note": note})),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
 #[derive(Debug, Clone)]
 pub struct ClaimInput {
     pub person_id: i64,

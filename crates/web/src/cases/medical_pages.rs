@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/medical", get(funds))
         .route("/cases/medical/funds", post(create_fund))
         .route("/cases/medical/funds/{id}", get(fund))
+        .route("/cases/medical/funds/{id}/receipts", post(receipt))
         .route("/cases/medical/claims", get(claims).post(submit))
         .route("/cases/medical/claims/new", get(new_claim))
         .route("/cases/medical/claims/export.xlsx", get(export))
@@ -157,6 +158,7 @@ impl ClaimQuery {
 #[template(path = "cases/fund.html")]
 struct FundPage {
     layout: Layout,
+    may_receive: bool,
     f: Fund,
     rows: Vec<Claim>,
     pager: Pager,
@@ -175,7 +177,43 @@ async fn fund(
     let (rows, total) = medical::claims(&state.store, &auth.scope(), &filter, page).await?;
     let layout =
         Layout::new(&state, &auth.ctx, "cases", &[TRAIL[0], ("医疗救助", "/cases/medical")], f.name.clone()).await?;
-    Ok(FundPage { layout, f, rows, pager: Pager::new(page, total, "") })
+    Ok(FundPage {
+        layout,
+        may_receive: auth.user.role.is_manager() && auth.scope().contains(&f.org_path),
+        f,
+        rows,
+        pager: Pager::new(page, total, ""),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct ReceiptForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// More money received by a fund.
+async fn receipt(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<ReceiptForm>,
+) -> Result<Response, AppError> {
+    auth.require(auth.user.role.is_manager())?;
+    medical::get_fund(&state.store, &auth.scope(), id).await?;
+    let back = format!("/cases/medical/funds/{id}");
+    let result = async {
+        let amount = money(&f.amount, "到位金额", false)?;
+        let tx = state.store.begin_write().await?;
+        let fund =
+            medical::add_receipt(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, amount, &f.note).await?;
+        tx.commit().await?;
+        Ok((format!("已登记到位资金，余额 {} 元", fund.balance()), back.clone()))
+    }
+    .await;
+    after_form(&state, &auth, result, &back).await
 }
 
 #[derive(Template, WebTemplate)]

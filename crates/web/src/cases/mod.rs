@@ -197,7 +197,8 @@ async fn download_attachment(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_read_people())?;
-    let (a, bytes): (Attachment, Vec<u8>) = attachment::fetch(&state.store, &auth.scope(), id).await?;
+    let (a, bytes): (Attachment, Vec<u8>) =
+        attachment::open(&state.store, &auth.user.actor(), &auth.scope(), id).await?;
     let inline = a.content_type == "application/pdf" || a.content_type.starts_with("image/");
     Ok(download(bytes, &a.file_name, &a.content_type, inline))
 }

@@ -165,6 +165,13 @@ async fn evidence_of_another_townships_case_is_never_served() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
     assert_eq!(res.body.as_bytes(), PDF);
+    let county = Scope::new(OrgPath::parse("140929").unwrap());
+    let f = shuangyong_store::audit::Filter { entity: Some("housing_case".into()), ..Default::default() };
+    let (entries, _) = shuangyong_store::audit::list(app.store(), &county, &f, Default::default()).await.unwrap();
+    assert!(
+        entries.iter().any(|e| e.action == "download" && e.summary.contains("评估.pdf")),
+        "each opening is audited"
+    );
     let page = own.get(&format!("/cases/housing/{}", t.housing)).await;
     assert!(page.body.contains("评估.pdf"), "the case page lists its evidence");
 
@@ -339,6 +346,11 @@ async fn a_housing_case_is_edited_advanced_and_refuses_stale_or_illegal_steps() 
     let t = seed_targets(&app, "140929/02/001", person).await;
     app.add_user("sanjing", Role::TownshipClerk, "140929/02").await;
     let mut c = app.login("sanjing").await;
+    // The person page leads to the forms, the person filled in.
+    let page = c.get(&format!("/registry/{person}")).await;
+    assert!(page.body.contains(&format!("/cases/housing/new?person={person}")));
+    let form = c.get(&format!("/cases/housing/new?person={person}")).await;
+    assert!(form.body.contains(&format!("value=\"{person}\"")));
     let case = format!("/cases/housing/{}", t.housing);
     let edit = c.get(&format!("{case}/edit")).await;
     assert!(edit.body.contains("漏雨"), "the form holds the case");

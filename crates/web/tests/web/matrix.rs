@@ -203,6 +203,7 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/cases/medical", Who::PeopleReader),
     r(Send::Form(&[("unit", "")]), "/cases/medical/funds", Who::Manager),
     r(Send::Get, "/cases/medical/funds/{fund}", Who::PeopleReader),
+    r(Send::Form(&[("amount", "")]), "/cases/medical/funds/{fund}/receipts", Who::Manager),
     r(Send::Get, "/cases/medical/claims?state=submitted", Who::PeopleReader),
     r(Send::Get, "/cases/medical/claims/new", Who::PeopleEditor),
     r(Send::Form(&[("person_id", "")]), "/cases/medical/claims", Who::PeopleEditor),
