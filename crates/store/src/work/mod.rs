@@ -508,3 +508,14 @@ pub async fn update(
     .await?;
     Ok(after)
 }
+
+/// The audit entries of a record readable in scope, newest first: who created, changed, attached.
+pub async fn history(
+    store: &Store,
+    scope: &Scope,
+    kind: &'static Kind,
+    id: i64,
+) -> Result<Vec<audit::Entry>, StoreError> {
+    get(store, scope, kind, id).await?;
+    audit::for_entity(store, kind.table, &id.to_string()).await
+}

@@ -176,7 +176,9 @@ async fn checklist(
 ) -> Result<ChecklistPage, AppError> {
     let scope = auth.scope();
     let this = chrono::Datelike::year(&clock::today(now()));
-    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).unwrap_or(this);
+    // By default the latest year with records (this year's items are often entered late).
+    let latest = totals::latest_year(&state.store, &scope, &work::MEASURES).await?.unwrap_or(this);
+    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).unwrap_or(latest);
     let unit_path = OrgPath::parse(q.unit.trim()).unwrap_or_else(|_| scope.root().clone());
     let unit = org::get(&state.store, &scope, &unit_path).await?;
     let items = totals::checklist(&state.store, &scope, &unit_path, year).await?;

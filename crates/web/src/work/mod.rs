@@ -336,6 +336,7 @@ struct DetailPage {
     /// Bases: person-visits by year.
     visits: Vec<(i32, i64)>,
     files: Vec<FileInfo>,
+    history: Vec<shuangyong_store::audit::Entry>,
     may_edit: bool,
 }
 
@@ -402,6 +403,7 @@ async fn show(
         rare,
         visits,
         files: files::list(&state.store, &scope, kind, id).await?,
+        history: store_work::history(&state.store, &scope, kind, id).await?,
         rec,
     })
 }
