@@ -197,6 +197,65 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("岢岚县2020—2024年双拥工作总结") && page.contains(">116名</a>"), "{page}");
     assert!(!page.contains("缺少数据"), "{page}");
+    // Every figure of DEMO.md, in the report's words, each a link to its records.
+    for words in [
+        "连续<a",
+        ">4次</a>",
+        ">3万多人次</a>",
+        ">近2.3亿元</a>",
+        ">660万元</a>",
+        ">574万元</a>",
+        ">3万亩</a>",
+        ">140余次</a>",
+        ">12万多人</a>",
+        ">0起</a>",
+        ">20余次</a>",
+        ">116名</a>",
+        ">40余户</a>",
+        ">50万元</a>",
+        ">100%</a>",
+        ">3.8亿元</a>",
+        ">1000余万元</a>",
+        ">10万余元</a>",
+        ">8万余人</a>",
+        ">200余人</a>",
+        ">5万余人次</a>",
+        ">8万元</a>",
+        ">40名</a>",
+    ] {
+        assert!(page.contains(words), "{words} in the summary: {page}");
+    }
+    // Changing one record changes the figure: one more approval of 老兵生活补助.
+    let waiting = store
+        .query_one(
+            store.conn(),
+            "SELECT id FROM benefit_application WHERE status = 'reviewed' AND program_id = $1 ORDER BY id LIMIT 1",
+            [rural.id.into()],
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "id")
+        .unwrap();
+    let tx = store.begin_write().await.unwrap();
+    let approver = shuangyong_store::audit::Actor { user_id: Some(1), name: "管理员".into() };
+    shuangyong_store::benefits::applications::decide(
+        &store,
+        &tx,
+        &approver,
+        &county,
+        waiting,
+        true,
+        "",
+        Some(shuangyong_domain::Period::new(2024, 12).unwrap()),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let o = run(&url, &["report", "summary", "--from", "2020", "--to", "2024", "--out", html.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains(">117名</a>") && !page.contains(">116名</a>"), "{page}");
     let docx = dir.path().join("总结.docx");
     let o = run(&url, &["report", "summary", "--from", "2020", "--to", "2024", "--out", docx.to_str().unwrap()], "");
     assert!(o.status.success(), "{}", text(&o));

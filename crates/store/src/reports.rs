@@ -23,9 +23,42 @@ pub struct Metric {
 }
 
 const YU: Style = Style::About(More::Yu);
+const DUO: Style = Style::About(More::Duo);
+
+const fn m(key: &'static str, section: Section, label: &'static str, measure: &'static str, style: Style) -> Metric {
+    Metric { key, section, label, measure, style }
+}
 
 /// Every metric, by section.
 pub const METRICS: &[Metric] = &[
+    m("honours_national", Section::Leadership, "连续荣获全国双拥模范县", "次", Style::Exact),
+    m("groups", Section::Leadership, "双拥工作机构（领导小组、办公室、服务组）", "个", Style::Exact),
+    m("meetings", Section::Leadership, "召开双拥相关会议", "次", YU),
+    m("measures", Section::Leadership, "“五纳入五统一”落实事项", "项", Style::Exact),
+    m("plan_items", Section::Leadership, "军地互办实事", "件", YU),
+    m("events", Section::Publicity, "开展宣传教育活动", "次", YU),
+    m("events_participants", Section::Publicity, "宣传教育活动参与", "人次", DUO),
+    m("defence_road", Section::Support, "国防公路建设投入", "元", YU),
+    m("relocation_greening", Section::Support, "营区周边搬迁和绿化投入", "元", YU),
+    m("family_employment", Section::Support, "随军家属就业和部队雇工安置投入", "元", Style::Exact),
+    m("forest", Section::Support, "退耕还林", "亩", YU),
+    m("evacuation_ops", Section::Support, "支援部队任务疏散群众", "次", YU),
+    m("evacuation_people", Section::Support, "疏散群众", "人", DUO),
+    m("evacuation_accidents", Section::Support, "疏散中发生安全事故", "起", Style::Exact),
+    m("visits", Section::Support, "县领导走访慰问部队", "次", YU),
+    m("housing_solved", Section::Policy, "解决重点优抚对象住房困难", "户", YU),
+    m("medical_fund", Section::Policy, "重点优抚对象医疗救助资金", "元", YU),
+    m("placement_rate", Section::Policy, "退役军人安置率", "%", Style::Exact),
+    m("training_rate", Section::Policy, "自主就业退役军人培训率", "%", Style::Exact),
+    m("windows", Section::Policy, "在用军人优先窗口", "个", Style::Exact),
+    m("contrib_defence_funds", Section::Purpose, "驻军争取国防补助资金", "元", YU),
+    m("contrib_infrastructure", Section::Purpose, "驻军援建基础设施", "元", YU),
+    m("contrib_medicines", Section::Purpose, "驻军赠送药品", "元", YU),
+    m("contrib_patients", Section::Purpose, "驻军诊治群众", "人", YU),
+    m("contrib_critical", Section::Purpose, "驻军救治危重病人", "人", YU),
+    m("contrib_education", Section::Purpose, "驻军教育群众", "人次", YU),
+    m("contrib_student_aid", Section::Purpose, "驻军捐资助学", "元", Style::Exact),
+    m("contrib_students", Section::Purpose, "驻军资助贫困学生", "名", Style::Exact),
     Metric {
         key: "people", section: Section::Policy, label: "在册优抚对象", measure: "名", style: Style::Exact
     },
@@ -66,7 +99,162 @@ impl Span {
     }
 }
 
-/// One metric over a scope and years; `None` for an unknown key.
+/// A work list's link: `/support/projects?choice=defence_road&unit=…` (and the year, for one year).
+fn work_href(path: &str, choice: &str, unit: &str, from: i32, to: i32) -> String {
+    let mut h = format!("{path}?unit={unit}");
+    if !choice.is_empty() {
+        h.push_str(&format!("&choice={choice}"));
+    }
+    if from == to {
+        h.push_str(&format!("&year={from}"));
+    }
+    h
+}
+
+/// The metrics of the work system and the cases, from their own yearly totals.
+async fn other_value(
+    store: &Store,
+    scope: &Scope,
+    key: &str,
+    from: i32,
+    to: i32,
+) -> Result<Option<(i64, String)>, StoreError> {
+    use crate::work::totals;
+    let unit = scope.root().as_str().to_owned();
+    let years = from..=to;
+    let records = |t: &[totals::YearTotal]| t.iter().map(|y| y.records).sum::<i64>();
+    let sum = |t: &[totals::YearTotal], f: &str| t.iter().map(|y| y.sum(f)).sum::<i64>();
+    let href = |path: &str, choice: &str| work_href(path, choice, &unit, from, to);
+    let project = async |cats: &[&str], unit_code: &str| -> Result<i64, StoreError> {
+        let mut n = 0;
+        for c in cats {
+            n += totals::project_sum(store, scope, years.clone(), c, unit_code).await?;
+        }
+        Ok(n / 100)
+    };
+    let contribution = async |kind: &str, field: &str| -> Result<i64, StoreError> {
+        let t = totals::contributions(store, scope, years.clone()).await?;
+        let n: i64 = t.iter().filter(|y| y.group[0] == kind).map(|y| y.sum(field)).sum();
+        Ok(if field == "amount" { n / 100 } else { n })
+    };
+    let v = match key {
+        "honours_national" => (
+            totals::consecutive_national_rounds(store, scope, to).await?,
+            work_href("/org/honours", "national", &unit, to, to),
+        ),
+        "groups" => (records(&totals::groups(store, scope, years.clone()).await?), href("/org/groups", "")),
+        "meetings" => (records(&totals::meetings(store, scope, years.clone()).await?), href("/org/meetings", "")),
+        "measures" => (records(&totals::measures(store, scope, years.clone()).await?), href("/org/measures", "")),
+        "plan_items" => (
+            records(&totals::by_year(store, scope, &shuangyong_domain::work::PLAN_ITEMS, years.clone(), &[]).await?),
+            href("/org/plan-items", ""),
+        ),
+        "events" => (records(&totals::events(store, scope, years.clone()).await?), href("/publicity/events", "")),
+        "events_participants" => {
+            (sum(&totals::events(store, scope, years.clone()).await?, "participants"), href("/publicity/events", ""))
+        }
+        "defence_road" => (project(&["defence_road"], "yuan").await?, href("/support/projects", "defence_road")),
+        "relocation_greening" => (project(&["relocation", "greening"], "yuan").await?, href("/support/projects", "")),
+        "family_employment" => (
+            project(&["family_employment", "troop_hiring"], "yuan").await?,
+            href("/support/projects", "family_employment"),
+        ),
+        "forest" => (project(&["forest"], "mu").await?, href("/support/projects", "forest")),
+        "evacuation_ops" | "evacuation_people" | "evacuation_accidents" => {
+            let t = totals::evacuations(store, scope, years.clone()).await?;
+            let n = match key {
+                "evacuation_ops" => records(&t),
+                "evacuation_people" => sum(&t, "people"),
+                _ => sum(&t, "accidents"),
+            };
+            (n, href("/support/evacuations", ""))
+        }
+        "visits" => (records(&totals::visits(store, scope, years.clone()).await?), href("/support/visits", "")),
+        "contrib_defence_funds" => {
+            (contribution("defence_funds", "amount").await?, href("/troops/contributions", "defence_funds"))
+        }
+        "contrib_infrastructure" => {
+            (contribution("infrastructure", "amount").await?, href("/troops/contributions", "infrastructure"))
+        }
+        "contrib_medicines" => (contribution("medicines", "amount").await?, href("/troops/contributions", "medicines")),
+        "contrib_patients" => (contribution("patients", "people").await?, href("/troops/contributions", "patients")),
+        "contrib_critical" => (contribution("critical", "people").await?, href("/troops/contributions", "critical")),
+        "contrib_education" => (contribution("education", "people").await?, href("/troops/contributions", "education")),
+        "contrib_student_aid" => {
+            (contribution("student_aid", "amount").await?, href("/troops/contributions", "student_aid"))
+        }
+        "contrib_students" => {
+            (contribution("student_aid", "people").await?, href("/troops/contributions", "student_aid"))
+        }
+        "housing_solved" => {
+            let n =
+                crate::cases::housing::solved_by_year(store, scope, from, to).await?.iter().map(|y| y.households).sum();
+            (n, format!("/cases/housing?state=completed&unit={unit}"))
+        }
+        "medical_fund" => {
+            let (in_scope, vals) = scope.sql("org_path", 1);
+            let mut params: Vec<Value> = vals.into();
+            params.push(i64::from(from).into());
+            params.push(i64::from(to).into());
+            let n: i64 = store
+                .query_one(
+                    store.conn(),
+                    &format!(
+                        "SELECT CAST(COALESCE(SUM(received_fen), 0) AS BIGINT) AS n FROM medical_fund \
+                         WHERE {in_scope} AND year >= $3 AND year <= $4"
+                    ),
+                    params,
+                )
+                .await?
+                .map(|r| r.try_get::<i64>("", "n"))
+                .transpose()?
+                .unwrap_or(0);
+            (n / 100, "/cases/medical".to_owned())
+        }
+        "placement_rate" | "training_rate" => {
+            let year = (from == to).then_some(from);
+            let stats = crate::cases::placement::stats(store, scope, year).await?;
+            let rate = if key == "placement_rate" { stats.placement } else { stats.training };
+            if rate.due == 0 {
+                return Ok(None);
+            }
+            let pct = (rate.done * 100 + rate.due / 2) / rate.due;
+            let path = if key == "placement_rate" { "/cases/placement" } else { "/cases/training" };
+            (pct as i64, format!("{path}?unit={unit}"))
+        }
+        "windows" => {
+            let (in_scope, vals) = scope.sql("org_path", 1);
+            let n = store
+                .count_of(
+                    store.conn(),
+                    &format!("SELECT COUNT(*) AS n FROM priority_window WHERE {in_scope} AND in_service = 1"),
+                    vals,
+                )
+                .await?;
+            (n, "/cases/windows".to_owned())
+        }
+        _ => match key.strip_prefix("base_visits:") {
+            Some(name) => {
+                let (in_scope, vals) = scope.sql("org_path", 1);
+                let mut params: Vec<Value> = vals.into();
+                params.push(name.trim().into());
+                let Some(base) = store
+                    .query_one(store.conn(), &format!("SELECT id FROM edu_base WHERE {in_scope} AND name = $3"), params)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let id: i64 = base.try_get("", "id")?;
+                let n = totals::base_visits(store, scope, id, years.clone()).await?.iter().map(|(_, n)| n).sum();
+                (n, format!("/publicity/bases/{id}"))
+            }
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(v))
+}
+
+/// One metric over a scope and years; `None` for an unknown key (or a rate with nobody due).
 pub async fn value(
     store: &Store,
     scope: &Scope,
@@ -74,7 +262,11 @@ pub async fn value(
     from: i32,
     to: i32,
 ) -> Result<Option<(i64, String)>, StoreError> {
+    if !matches!(key, "people" | "rural_veteran_elderly" | "disability_pension" | "benefit_paid") {
+        return other_value(store, scope, key, from, to).await;
+    }
     let span = Span { from, to };
+
     let (in_scope, vals) = scope.sql("p.org_path", 1);
     let mut params: Vec<Value> = vals.into();
     let unit = scope.root().as_str().to_owned();
@@ -309,11 +501,21 @@ pub async fn summary(
     if from > to || !(2000..=2100).contains(&from) || !(2000..=2100).contains(&to) {
         return Err(StoreError::invalid("年份应为四位数字，起始年份不晚于截止年份，如 2020—2024"));
     }
-    let figures = figures(store, scope, from, to).await?;
+    let mut figures = figures(store, scope, from, to).await?;
+    let template = template(store).await?;
+    // Figures the template names with an argument: {base_visits:毛主席路居馆}.
+    for key in shuangyong_domain::report::keys(&template) {
+        if let Some(name) = key.strip_prefix("base_visits:")
+            && let Some((v, href)) = value(store, scope, &key, from, to).await?
+        {
+            let label = format!("{name}接待参观学习");
+            figures.insert(key.clone(), Figure::new(&key, Section::Publicity, &label, v, "人次", DUO, href));
+        }
+    }
     let unit = crate::org::get(store, scope, scope.root()).await?;
     let mut vars = BTreeMap::new();
     vars.insert("county", unit.name);
     vars.insert("from", from.to_string());
     vars.insert("to", to.to_string());
-    Ok(shuangyong_domain::report::render(&template(store).await?, &figures, &vars))
+    Ok(shuangyong_domain::report::render(&template, &figures, &vars))
 }

@@ -26,8 +26,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Metrics drawn year by year, and by township.
-const TRENDS: &[&str] = &["benefit_paid"];
-const BY_UNIT: &[&str] = &["people", "rural_veteran_elderly"];
+const TRENDS: &[&str] = &["events_participants", "evacuation_people", "defence_road", "benefit_paid"];
+const BY_UNIT: &[&str] = &["people", "rural_veteran_elderly", "housing_solved"];
 
 /// The latest year with payments, or this year.
 async fn default_year(state: &AppState) -> Result<i32, AppError> {
