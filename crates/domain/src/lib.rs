@@ -1,6 +1,7 @@
 //! Pure rules and types of the 双拥 work platform. No I/O, no async: everything here is a value or a
 //! function of values, so that the store and the web layer never decide rules themselves.
 
+pub mod assessment;
 pub mod benefits;
 pub mod cases;
 pub mod clock;

@@ -62,16 +62,19 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "benefits", include_str!("../migrations/sqlite/0003_benefits.sql")),
     (4, "cases", include_str!("../migrations/sqlite/0004_cases.sql")),
     (5, "work", include_str!("../migrations/sqlite/0005_work.sql")),
+    (6, "assessment", include_str!("../migrations/sqlite/0006_assessment.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
     (2, "registry", include_str!("../migrations/postgres/0002_registry.sql")),
     (3, "benefits", include_str!("../migrations/postgres/0003_benefits.sql")),
+    (4, "cases", include_str!("../migrations/postgres/0004_cases.sql")),
     (5, "work", include_str!("../migrations/postgres/0005_work.sql")),
+    (6, "assessment", include_str!("../migrations/postgres/0006_assessment.sql")),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 impl Store {
     /// Connects to `sqlite://FILE` (created if missing; WAL, foreign keys, busy timeout) or

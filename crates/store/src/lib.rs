@@ -4,6 +4,7 @@
 //! Every change goes through [`Store::begin_write`] and writes its audit entry with
 //! [`audit::append`] inside the same transaction. Every read of people or cases takes a [`Scope`].
 
+pub mod assessment;
 pub mod audit;
 pub mod backup;
 pub mod benefits;
