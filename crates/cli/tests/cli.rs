@@ -225,6 +225,14 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     ] {
         assert!(page.contains(words), "{words} in the summary: {page}");
     }
+    // The example self-assessment: scored where the records are, two sub-items still without evidence.
+    let sheets = shuangyong_store::assessment::sheets(&store, &county).await.unwrap();
+    assert_eq!(sheets.len(), 1);
+    let (_, items, score) = shuangyong_store::assessment::get(&store, &county, sheets[0].id).await.unwrap();
+    assert_eq!(items.len(), 22);
+    assert_eq!((score.max, score.awarded), (6100, 5700), "{score:?}");
+    assert!(score.vetoes.is_empty());
+    assert_eq!(score.no_evidence.len(), 2);
     // Changing one record changes the figure: one more approval of 老兵生活补助.
     let waiting = store
         .query_one(

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/summary", get(summary))
         .route("/reports/summary.docx", get(summary_docx))
         .route("/reports/template", get(template_page).post(save_template))
+        .merge(assessment_router())
 }
 
 /// Metrics drawn year by year, and by township.
@@ -257,4 +258,214 @@ async fn save_template(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+// ---------------------------------------------------------------- model-county self-assessment
+
+pub fn assessment_router() -> Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
+    Router::new()
+        .route("/reports/assessment", get(sheets_page).post(import_sheet).layer(DefaultBodyLimit::max(16 << 20)))
+        .route("/reports/assessment/{id}", get(sheet_page))
+        .route("/reports/assessment/{id}/items/{item}", post(score_item))
+        .route("/reports/assessment/{id}/export.xlsx", get(export_sheet))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/assessment_list.html")]
+struct SheetsPage {
+    layout: Layout,
+    sheets: Vec<shuangyong_store::assessment::Sheet>,
+    may_write: bool,
+    year: i32,
+}
+
+async fn sheets_page(State(state): State<AppState>, auth: Auth) -> Result<SheetsPage, AppError> {
+    use chrono::Datelike;
+    let sheets = shuangyong_store::assessment::sheets(&state.store, &auth.scope()).await?;
+    let layout = Layout::new(&state, &auth.ctx, "reports", &[("统计报告", "/reports")], "模范县自评").await?;
+    Ok(SheetsPage {
+        layout,
+        sheets,
+        may_write: auth.user.role.may_write_work(),
+        year: shuangyong_store::benefits::today().year(),
+    })
+}
+
+async fn import_sheet(
+    State(state): State<AppState>,
+    auth: Auth,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    auth.require(auth.user.role.may_write_work())?;
+    let (mut name, mut year, mut file_name, mut bytes) = (String::new(), String::new(), String::new(), Vec::new());
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::invalid("上传未完成，请重新选择文件上传"))?
+    {
+        match field.name() {
+            Some("file") => {
+                file_name = field.file_name().unwrap_or("sheet").to_owned();
+                bytes = field.bytes().await.map_err(|_| AppError::invalid("文件过大或上传中断，请重新上传"))?.to_vec();
+            }
+            Some("name") => name = field.text().await.unwrap_or_default(),
+            Some("year") => year = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    let back = "/reports/assessment";
+    if bytes.is_empty() {
+        flash(&state, &auth.ctx, "未导入：请选择评分表文件（XLSX 或 CSV）").await?;
+        return Ok(Redirect::to(back).into_response());
+    }
+    let Ok(year) = year.trim().parse::<i32>() else {
+        flash(&state, &auth.ctx, "未导入：年度应为四位年份，如 2025").await?;
+        return Ok(Redirect::to(back).into_response());
+    };
+    let tx = state.store.begin_write().await?;
+    let unit = auth.scope().root().clone();
+    let r = shuangyong_store::assessment::import(
+        &state.store,
+        &tx,
+        &auth.user.actor(),
+        &auth.scope(),
+        &unit,
+        &name,
+        year,
+        &file_name,
+        &bytes,
+    )
+    .await;
+    match r {
+        Ok(Ok(id)) => {
+            tx.commit().await?;
+            flash(&state, &auth.ctx, "评分表已导入，请逐项自评并关联佐证材料").await?;
+            Ok(Redirect::to(&format!("/reports/assessment/{id}")).into_response())
+        }
+        Ok(Err(errors)) => {
+            let list: Vec<String> =
+                errors.iter().take(8).map(|e| format!("第{}行{}：{}", e.row, e.column, e.reason)).collect();
+            flash(
+                &state,
+                &auth.ctx,
+                &format!("未导入：评分表有{}处问题，请改正后重新上传。{}", errors.len(), list.join("；")),
+            )
+            .await?;
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(shuangyong_store::StoreError::Invalid(m)) => {
+            flash(&state, &auth.ctx, &format!("未导入：{m}")).await?;
+            Ok(Redirect::to(back).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/assessment.html")]
+struct SheetPage {
+    layout: Layout,
+    sheet: shuangyong_store::assessment::Sheet,
+    items: Vec<shuangyong_store::assessment::Item>,
+    max: String,
+    awarded: String,
+    vetoes: Vec<String>,
+    no_evidence: Vec<String>,
+    unscored: usize,
+    may_write: bool,
+}
+
+async fn sheet_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<SheetPage, AppError> {
+    use shuangyong_domain::assessment::points;
+    let (sheet, items, score) = shuangyong_store::assessment::get(&state.store, &auth.scope(), id).await?;
+    let named = |ids: &[i64]| -> Vec<String> {
+        items.iter().filter(|i| ids.contains(&i.id)).map(|i| format!("{}. {}", i.seq, i.sub_item)).collect()
+    };
+    let layout = Layout::new(
+        &state,
+        &auth.ctx,
+        "reports",
+        &[("统计报告", "/reports"), ("模范县自评", "/reports/assessment")],
+        sheet.name.clone(),
+    )
+    .await?;
+    Ok(SheetPage {
+        layout,
+        max: points(score.max),
+        awarded: points(score.awarded),
+        vetoes: named(&score.vetoes),
+        no_evidence: named(&score.no_evidence),
+        unscored: score.unscored.len(),
+        may_write: auth.user.role.may_write_work(),
+        sheet,
+        items,
+    })
+}
+
+#[derive(Deserialize)]
+struct ScoreForm {
+    #[serde(default)]
+    awarded: String,
+    #[serde(default)]
+    vetoed: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn score_item(
+    State(state): State<AppState>,
+    auth: Auth,
+    axum::extract::Path((id, item)): axum::extract::Path<(i64, i64)>,
+    Form(f): Form<ScoreForm>,
+) -> Result<Response, AppError> {
+    auth.require(auth.user.role.may_write_work())?;
+    shuangyong_store::assessment::get(&state.store, &auth.scope(), id).await?;
+    let back = format!("/reports/assessment/{id}#i{item}");
+    let awarded = if f.awarded.trim().is_empty() {
+        None
+    } else {
+        match shuangyong_domain::assessment::parse_points(&f.awarded) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                flash(&state, &auth.ctx, &format!("未保存：{e}")).await?;
+                return Ok(Redirect::to(&back).into_response());
+            }
+        }
+    };
+    let u = shuangyong_store::assessment::ItemUpdate {
+        awarded,
+        vetoed: f.vetoed == "1",
+        evidence: f.evidence,
+        note: f.note,
+    };
+    let tx = state.store.begin_write().await?;
+    match shuangyong_store::assessment::update_item(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, item, &u)
+        .await
+    {
+        Ok(()) => {
+            tx.commit().await?;
+            flash(&state, &auth.ctx, "已保存自评").await?;
+        }
+        Err(shuangyong_store::StoreError::Invalid(m)) => flash(&state, &auth.ctx, &format!("未保存：{m}")).await?,
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&back).into_response())
+}
+
+async fn export_sheet(
+    State(state): State<AppState>,
+    auth: Auth,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, AppError> {
+    let bytes = shuangyong_store::assessment::export(&state.store, &auth.user.actor(), &auth.scope(), id).await?;
+    Ok(crate::registry::transfer::download(
+        bytes,
+        &format!("模范县自评_{id}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ))
 }

@@ -2,6 +2,7 @@
 //! then serves it. For now it holds the organisation and one account per role; later areas add
 //! their records here, each computed by the same code that serves real data.
 
+mod assessment;
 mod benefits;
 
 use std::path::Path;
@@ -152,6 +153,7 @@ pub async fn build(url: &str, key_file: &Path) -> anyhow::Result<Store> {
     benefits::seed(&store, &root, &users).await?;
     cases::seed(&store, &root).await?;
     work::seed(&store, &root).await?;
+    assessment::seed(&store, &root).await?;
     eprintln!("演示数据库已建好：{url}（用时 {:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(store)
 }

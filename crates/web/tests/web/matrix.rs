@@ -259,6 +259,11 @@ const ROUTES: &[Route] = &[
     r(Send::Json(Method::POST, r#"{"unit": ""}"#), "/api/v1/cases/windows", Who::Manager),
     r(Send::Get, "/api/v1/cases/treatments", Who::PeopleReader),
     r(Send::Json(Method::POST, r#"{"person_id": ""}"#), "/api/v1/cases/treatments", Who::PeopleEditor),
+    r(Send::Get, "/reports/assessment", Who::Anyone),
+    r(Send::Upload, "/reports/assessment", Who::WorkWriter),
+    r(Send::Get, "/reports/assessment/{sheet}", Who::Anyone),
+    r(Send::Form(&[("awarded", "1")]), "/reports/assessment/{sheet}/items/{sheet_item}", Who::WorkWriter),
+    r(Send::Get, "/reports/assessment/{sheet}/export.xlsx", Who::Anyone),
     r(Send::Get, "/api/v1/openapi.json", Who::Anyone),
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];
@@ -272,6 +277,8 @@ struct Target {
     flag: String,
     campaign: String,
     application: String,
+    sheet: String,
+    sheet_item: String,
     cases: crate::cases::CaseTargets,
     /// `{work:KEY}`: a record of each work type, by key.
     work: Vec<(String, String)>,
@@ -344,6 +351,27 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             shuangyong_store::benefits::applications::submit(s, &tx, &u.actor(), &county, person, program.id, "")
                 .await
                 .unwrap();
+        let sheet = shuangyong_store::assessment::import(
+            s,
+            &tx,
+            &shuangyong_store::audit::Actor::system("test"),
+            &county,
+            &OrgPath::parse(village).unwrap(),
+            "考评细则",
+            2025,
+            "sheet.csv",
+            "领域,项目,子项,分值\n组织领导,领导机构,成立领导小组,2\n".as_bytes(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let sheet_item: i64 = s
+            .query_one(&tx, "SELECT id FROM assessment_item WHERE sheet_id = $1", [sheet.into()])
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "id")
+            .unwrap();
         tx.commit().await.unwrap();
         targets.push(Target {
             unit: village.into(),
@@ -353,6 +381,8 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             flag: flag.to_string(),
             campaign: campaign.to_string(),
             application: application.to_string(),
+            sheet: sheet.to_string(),
+            sheet_item: sheet_item.to_string(),
             cases: crate::cases::seed_targets(&app, village, person).await,
             work: work_targets(&app, village).await,
         });
@@ -407,6 +437,8 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
                         .replace("{flag}", &target.flag)
                         .replace("{campaign}", &target.campaign)
                         .replace("{application}", &target.application)
+                        .replace("{sheet_item}", &target.sheet_item)
+                        .replace("{sheet}", &target.sheet)
                         .replace("{cycle}", &cycle)
                         .replace("{housing}", &target.cases.housing)
                         .replace("{fund}", &target.cases.fund)
