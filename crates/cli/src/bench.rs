@@ -220,6 +220,7 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
         });
     }
     rows.push(cycle_row(&store, persons).await?);
+    rows.extend(http_rows(&store, dir, &sample).await?);
     rows.push(Row {
         what: "进程内存峰值".into(),
         ours: peak_rss_mib().map(|m| format!("{m:.0} MiB")).unwrap_or_else(|| "—".into()),
@@ -304,6 +305,179 @@ async fn cycle_row(store: &Store, persons: usize) -> anyhow::Result<Row> {
         ratio: Some(secs(ours) / secs(floor).max(1e-9)),
         note: "基线 = 一条 INSERT … SELECT 算出相同金额写入无索引表；本系统另含未发放名单、补发检查、合计和审计；两者合计金额一致".into(),
     })
+}
+
+/// The resident memory now (not the peak): what serving the database holds.
+fn rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// What wrk reports: requests per second and the 99th percentile latency.
+struct Wrk {
+    rps: f64,
+    p99: Duration,
+    errors: bool,
+}
+
+fn parse_latency(s: &str) -> Option<Duration> {
+    let (num, unit) = s.trim().split_at(s.trim().find(|c: char| c.is_ascii_alphabetic())?);
+    let v: f64 = num.parse().ok()?;
+    Some(Duration::from_secs_f64(match unit {
+        "us" => v / 1e6,
+        "ms" => v / 1e3,
+        "s" => v,
+        "m" => v * 60.0,
+        _ => return None,
+    }))
+}
+
+/// 64 connections on 2 threads for `secs` seconds against `url`, loopback only.
+fn wrk(url: &str, cookie: Option<&str>, secs: u32) -> anyhow::Result<Wrk> {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c64", &format!("-d{secs}s"), "--latency"]);
+    if let Some(c) = cookie {
+        cmd.args(["-H", &format!("Cookie: {c}")]);
+    }
+    let out = cmd.arg(url).output().context("wrk 未安装：运行 bench/setup.sh")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .with_context(|| format!("wrk output: {text}"))?;
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .and_then(parse_latency)
+        .with_context(|| format!("wrk output: {text}"))?;
+    let errors = text.contains("Non-2xx or 3xx responses") || text.contains("Socket errors");
+    Ok(Wrk { rps, p99, errors })
+}
+
+/// The search page and a person page served over HTTP under 64 connections, beside nginx serving
+/// a static page of the same size; and the memory the process holds while serving.
+async fn http_rows(store: &Store, dir: &Path, sample: &[Sampled]) -> anyhow::Result<Vec<Row>> {
+    if Command::new("wrk").arg("--version").output().is_err() || Command::new("nginx").arg("-v").output().is_err() {
+        return Ok(vec![Row {
+            what: "HTTP".into(),
+            ours: "—".into(),
+            baseline: "未安装 wrk 或 nginx".into(),
+            ratio: None,
+            note: "运行 bench/setup.sh 安装基准所需工具".into(),
+        }]);
+    }
+    // A county clerk's session, made through the store as a login would.
+    let root = Scope::new(OrgPath::parse("140929")?);
+    let tx = store.begin_write().await?;
+    let user = shuangyong_store::user::create(
+        store,
+        &tx,
+        &Actor::system("基准测试"),
+        &root,
+        shuangyong_store::user::NewUser {
+            username: "bench".into(),
+            display_name: "基准测试".into(),
+            role: shuangyong_domain::Role::CountyClerk,
+            org_path: root.root().clone(),
+            password: "bench-password-2026".into(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = shuangyong_store::session::login(store, None, user).await?;
+    let cookie = format!("{}={}", shuangyong_web::ctx::COOKIE, session.token);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let state = shuangyong_web::AppState::new(store.clone(), shuangyong_web::Config::default());
+    let server = tokio::spawn(shuangyong_web::serve(state, listener));
+    let name = &sample[0].name;
+    let person_id: i64 = store
+        .query_one(store.conn(), "SELECT id FROM person WHERE name = $1 LIMIT 1", [name.clone().into()])
+        .await?
+        .context("sampled person")?
+        .try_get("", "id")?;
+    let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+    let pages = [
+        ("查找页（按姓名）", format!("http://{addr}/registry?q={encoded}")),
+        ("人员页", format!("http://{addr}/registry/{person_id}")),
+    ];
+    let mut rows = Vec::new();
+    let static_dir = dir.join("static");
+    std::fs::create_dir_all(&static_dir)?;
+    for (i, (label, url)) in pages.iter().enumerate() {
+        // The page's size, to serve the same number of bytes from nginx.
+        let size = fetch_len(url, &cookie).await?;
+        let file = format!("page{i}.html");
+        std::fs::write(static_dir.join(&file), "x".repeat(size))?;
+        let ours = tokio::task::spawn_blocking({
+            let (url, cookie) = (url.clone(), cookie.clone());
+            move || wrk(&url, Some(&cookie), 10)
+        })
+        .await??;
+        let base = nginx_run(dir, &static_dir, &file)?;
+        rows.push(Row {
+            what: format!("HTTP {label}（64 并发，10 秒，{size} 字节）"),
+            ours: format!("{:.0} 次/秒，p99 {}{}", ours.rps, ms(ours.p99), if ours.errors { "（有错误）" } else { "" }),
+            baseline: format!("nginx 静态页 {:.0} 次/秒，p99 {}", base.rps, ms(base.p99)),
+            ratio: Some(ours.rps / base.rps.max(1e-9)),
+            note: "比值 = 本系统每秒请求数 ÷ nginx（同样大小的静态页）；本系统含会话、权限、查询、模板".into(),
+        });
+    }
+    rows.push(Row {
+        what: "压测之后进程占用的内存（VmRSS）".into(),
+        ours: rss_mib().map(|m| format!("{m:.0} MiB")).unwrap_or_else(|| "—".into()),
+        baseline: "—".into(),
+        ratio: None,
+        note: "HTTP 压测之后读取；含此前导入留下的分配器缓存".into(),
+    });
+    server.abort();
+    Ok(rows)
+}
+
+/// GETs `url` once with the session cookie over a bare TCP connection and returns the body's length.
+async fn fetch_len(url: &str, cookie: &str) -> anyhow::Result<usize> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").context("url")?;
+    let (host, path) = rest.split_once('/').context("url")?;
+    let mut s = tokio::net::TcpStream::connect(host).await?;
+    s.write_all(
+        format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await?;
+    let text = String::from_utf8_lossy(&buf);
+    anyhow::ensure!(text.starts_with("HTTP/1.1 200"), "{url}: {}", text.lines().next().unwrap_or(""));
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.len()).unwrap_or(0);
+    Ok(body)
+}
+
+/// nginx (Debian's package) serving `file` from `root` on a free loopback port, measured by wrk.
+fn nginx_run(dir: &Path, root: &Path, file: &str) -> anyhow::Result<Wrk> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "worker_processes 1;\nmaster_process off;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/nginx_error.log;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{ access_log off; client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; \
+             uwsgi_temp_path {d}; scgi_temp_path {d}; default_type text/html; \
+             server {{ listen 127.0.0.1:{port}; root {r}; }} }}\n",
+            d = dir.canonicalize()?.display(),
+            r = root.canonicalize()?.display(),
+        ),
+    )?;
+    let mut child =
+        Command::new("nginx").arg("-c").arg(conf.canonicalize()?).arg("-p").arg(dir.canonicalize()?).spawn()?;
+    std::thread::sleep(Duration::from_millis(500));
+    let result = wrk(&format!("http://127.0.0.1:{port}/{file}"), None, 10);
+    let _ = child.kill();
+    let _ = child.wait();
+    result
 }
 
 /// How a query of one kind is made from a sampled person.

@@ -116,6 +116,13 @@ pub async fn run(
         .try_get("", "id")?;
     let rows = standard_rows(store, &tx, program.id).await?;
     let current = rates(program, &rows, period);
+    // Lines are appended: this cycle's are those after the last one now (totals read them in order).
+    let before: i64 = store
+        .query_one(&tx, "SELECT COALESCE(MAX(id), 0) AS m FROM benefit_cycle_line", [])
+        .await?
+        .map(|r| r.try_get::<i64>("", "m"))
+        .transpose()?
+        .unwrap_or(0);
 
     // The month's lines: enrolments in force, people paid this month (alive, or died this month or later).
     let in_force =
@@ -142,26 +149,43 @@ pub async fn run(
             params,
         )
         .await?;
-    let mut params = base.clone();
-    let cte = rate_cte(&current, 6, &mut params);
+    // Left out: people not paid this month (found through the partial index person_unpaid) …
+    let reason = "CASE \
+           WHEN p.status = 'deceased' THEN '已于' || COALESCE(CAST(p.status_date AS TEXT), '（日期不详）') || '去世，次月起停发' \
+           WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
+           WHEN p.status = 'moved_out' THEN '已迁出本县' \
+           ELSE '缺少银行账号：本月未生成发放明细，请补录账号' END";
     store
         .exec(
             &tx,
             &format!(
-                "WITH {cte} INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
-                 SELECT $1, e.county, p.org_path, p.id, e.id, p.name, CASE \
-                   WHEN p.status = 'deceased' THEN '已于' || COALESCE(CAST(p.status_date AS TEXT), '（日期不详）') || '去世，次月起停发' \
-                   WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
-                   WHEN p.status = 'moved_out' THEN '已迁出本县' \
-                   WHEN r.std_key IS NULL THEN '没有适用的标准（' || e.std_key || '），请在标准表中录入' \
-                   ELSE '缺少银行账号：本月未生成发放明细，请补录账号' END \
-                 FROM benefit_enrolment e CROSS JOIN person p LEFT JOIN rate r ON r.std_key = e.std_key \
-                 WHERE p.id = e.person_id AND {in_force} \
-                 AND NOT ({payable} AND r.std_key IS NOT NULL AND p.bank_account_sealed IS NOT NULL)"
+                "INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
+                 SELECT $1, e.county, p.org_path, p.id, e.id, p.name, {reason} \
+                 FROM person p JOIN benefit_enrolment e ON e.person_id = p.id \
+                 WHERE (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {in_force} \
+                 AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)"
             ),
-            params,
+            base.clone(),
         )
         .await?;
+    // … and, only when some key of the table has no standard in force, enrolments of such a key.
+    if current.len() < program.kind.standard_keys().len() {
+        let mut params = base.clone();
+        let cte = rate_cte(&current, 6, &mut params);
+        store
+            .exec(
+                &tx,
+                &format!(
+                    "WITH {cte} INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
+                     SELECT $1, e.county, p.org_path, p.id, e.id, p.name, '没有适用的标准（' || e.std_key || '），请在标准表中录入' \
+                     FROM benefit_enrolment e CROSS JOIN person p LEFT JOIN rate r ON r.std_key = e.std_key \
+                     WHERE p.id = e.person_id AND {in_force} AND r.std_key IS NULL \
+                     AND {payable} AND p.bank_account_sealed IS NOT NULL"
+                ),
+                params,
+            )
+            .await?;
+    }
     for (k, a) in &current {
         store
             .exec(
@@ -179,8 +203,8 @@ pub async fn run(
             "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total, \
              CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN 1 ELSE 0 END), 0) AS BIGINT) AS bp_n, \
              CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS bp_total \
-             FROM benefit_cycle_line WHERE cycle_id = $1",
-            [cycle.into()],
+             FROM benefit_cycle_line WHERE id > $2 AND cycle_id = $1",
+            [cycle.into(), before.into()],
         )
         .await?
         .ok_or_else(|| anyhow::anyhow!("totals"))?;

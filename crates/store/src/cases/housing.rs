@@ -353,26 +353,14 @@ pub async fn list(
     f: &HousingFilter,
     page: Page,
 ) -> Result<(Vec<HousingCase>, i64), StoreError> {
-    let w = where_of(scope, f);
-    let from = "FROM housing_case h JOIN person p ON p.id = h.person_id";
-    let total = store
-        .count_of(store.conn(), &format!("SELECT COUNT(*) AS n {from} WHERE {}", w.sql()), w.params.clone())
-        .await?;
-    let (l, o) = w.page();
-    let mut params = w.params.clone();
-    params.push(page.limit().into());
-    params.push(page.offset().into());
-    let rows = store
-        .query_all(
-            store.conn(),
-            &format!(
-                "SELECT {COLUMNS} {from} WHERE {} ORDER BY h.registered_on DESC, h.id DESC LIMIT ${l} OFFSET ${o}",
-                w.sql()
-            ),
-            params,
+    where_of(scope, f)
+        .paged(
+            store,
+            (COLUMNS, "FROM housing_case h JOIN person p ON p.id = h.person_id", "h.registered_on DESC, h.id DESC"),
+            page,
+            from_row,
         )
-        .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+        .await
 }
 
 /// Every case matching a filter (for export).

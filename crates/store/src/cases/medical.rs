@@ -581,25 +581,9 @@ pub async fn claims(
     f: &ClaimFilter,
     page: Page,
 ) -> Result<(Vec<Claim>, i64), StoreError> {
-    let w = claim_where(scope, f);
-    let total = store
-        .count_of(store.conn(), &format!("SELECT COUNT(*) AS n {CLAIM_FROM} WHERE {}", w.sql()), w.params.clone())
-        .await?;
-    let (l, o) = w.page();
-    let mut params = w.params.clone();
-    params.push(page.limit().into());
-    params.push(page.offset().into());
-    let rows = store
-        .query_all(
-            store.conn(),
-            &format!(
-                "SELECT {CLAIM_COLUMNS} {CLAIM_FROM} WHERE {} ORDER BY c.discharged_on DESC, c.id DESC LIMIT ${l} OFFSET ${o}",
-                w.sql()
-            ),
-            params,
-        )
-        .await?;
-    Ok((rows.iter().map(claim_row).collect::<Result<_, _>>()?, total))
+    claim_where(scope, f)
+        .paged(store, (CLAIM_COLUMNS, CLAIM_FROM, "c.discharged_on DESC, c.id DESC"), page, claim_row)
+        .await
 }
 
 /// Every claim matching a filter (for export).

@@ -92,6 +92,31 @@ impl Where {
     pub fn page(&self) -> (usize, usize) {
         (self.params.len() + 1, self.params.len() + 2)
     }
+
+    /// One page of `SELECT {columns} {from} WHERE … ORDER BY {order}` with the total count.
+    pub async fn paged<T>(
+        &self,
+        store: &Store,
+        (columns, from, order): (&str, &str, &str),
+        page: crate::org::Page,
+        row: impl Fn(&sea_orm::QueryResult) -> Result<T, StoreError>,
+    ) -> Result<(Vec<T>, i64), StoreError> {
+        let total = store
+            .count_of(store.conn(), &format!("SELECT COUNT(*) AS n {from} WHERE {}", self.sql()), self.params.clone())
+            .await?;
+        let (l, o) = self.page();
+        let mut params = self.params.clone();
+        params.push(page.limit().into());
+        params.push(page.offset().into());
+        let rows = store
+            .query_all(
+                store.conn(),
+                &format!("SELECT {columns} {from} WHERE {} ORDER BY {order} LIMIT ${l} OFFSET ${o}", self.sql()),
+                params,
+            )
+            .await?;
+        Ok((rows.iter().map(row).collect::<Result<_, _>>()?, total))
+    }
 }
 
 /// A list written to an XLSX sheet, every cell text (escaped against formulas), and the export

@@ -243,25 +243,7 @@ pub async fn list(
     f: &PlacementFilter,
     page: Page,
 ) -> Result<(Vec<Placement>, i64), StoreError> {
-    let w = where_of(scope, f);
-    let total = store
-        .count_of(store.conn(), &format!("SELECT COUNT(*) AS n {FROM} WHERE {}", w.sql()), w.params.clone())
-        .await?;
-    let (l, o) = w.page();
-    let mut params = w.params.clone();
-    params.push(page.limit().into());
-    params.push(page.offset().into());
-    let rows = store
-        .query_all(
-            store.conn(),
-            &format!(
-                "SELECT {COLUMNS} {FROM} WHERE {} ORDER BY pl.discharged_on DESC, pl.id DESC LIMIT ${l} OFFSET ${o}",
-                w.sql()
-            ),
-            params,
-        )
-        .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+    where_of(scope, f).paged(store, (COLUMNS, FROM, "pl.discharged_on DESC, pl.id DESC"), page, from_row).await
 }
 
 pub async fn all(store: &Store, scope: &Scope, f: &PlacementFilter) -> Result<Vec<Placement>, StoreError> {

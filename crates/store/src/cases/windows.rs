@@ -225,26 +225,9 @@ pub async fn list(
     f: &WindowFilter,
     page: Page,
 ) -> Result<(Vec<Window>, i64), StoreError> {
-    let w = window_where(scope, f);
-    let total = store
-        .count_of(
-            store.conn(),
-            &format!("SELECT COUNT(*) AS n FROM priority_window w WHERE {}", w.sql()),
-            w.params.clone(),
-        )
-        .await?;
-    let (l, o) = w.page();
-    let mut params = w.params.clone();
-    params.push(page.limit().into());
-    params.push(page.offset().into());
-    let rows = store
-        .query_all(
-            store.conn(),
-            &format!("SELECT {COLUMNS} FROM priority_window w WHERE {} ORDER BY w.kind, w.org_path, w.id LIMIT ${l} OFFSET ${o}", w.sql()),
-            params,
-        )
-        .await?;
-    Ok((rows.iter().map(window_row).collect::<Result<_, _>>()?, total))
+    window_where(scope, f)
+        .paged(store, (COLUMNS, "FROM priority_window w", "w.kind, w.org_path, w.id"), page, window_row)
+        .await
 }
 
 pub async fn all(store: &Store, scope: &Scope, f: &WindowFilter) -> Result<Vec<Window>, StoreError> {
@@ -394,25 +377,9 @@ pub async fn treatments(
     f: &TreatmentFilter,
     page: Page,
 ) -> Result<(Vec<Treatment>, i64), StoreError> {
-    let w = treatment_where(scope, f);
-    let total = store
-        .count_of(store.conn(), &format!("SELECT COUNT(*) AS n {T_FROM} WHERE {}", w.sql()), w.params.clone())
-        .await?;
-    let (l, o) = w.page();
-    let mut params = w.params.clone();
-    params.push(page.limit().into());
-    params.push(page.offset().into());
-    let rows = store
-        .query_all(
-            store.conn(),
-            &format!(
-                "SELECT {T_COLUMNS} {T_FROM} WHERE {} ORDER BY t.granted_on DESC, t.id DESC LIMIT ${l} OFFSET ${o}",
-                w.sql()
-            ),
-            params,
-        )
-        .await?;
-    Ok((rows.iter().map(treatment_row).collect::<Result<_, _>>()?, total))
+    treatment_where(scope, f)
+        .paged(store, (T_COLUMNS, T_FROM, "t.granted_on DESC, t.id DESC"), page, treatment_row)
+        .await
 }
 
 pub async fn all_treatments(store: &Store, scope: &Scope, f: &TreatmentFilter) -> Result<Vec<Treatment>, StoreError> {
