@@ -219,7 +219,7 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
             note: "比值 = p99 之比；本系统含范围限制、排序、计数、解密和脱敏".into(),
         });
     }
-    rows.push(cycle_row(&store, persons).await?);
+    rows.push(cycle_row(&store).await?);
     rows.extend(http_rows(&store, dir, &sample).await?);
     rows.push(Row {
         what: "进程内存峰值".into(),
@@ -234,7 +234,7 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
 
 /// A monthly cycle over one enrolment per person, beside one bare `INSERT … SELECT` computing the
 /// same amounts into a table without indexes (the engine's floor).
-async fn cycle_row(store: &Store, persons: usize) -> anyhow::Result<Row> {
+async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
     let program = shuangyong_store::benefits::program_by_code(store, "rural_veteran_elderly").await?;
     // Everyone enrolled in 老兵生活补助 with 1–6 years of service: set up in SQL, not measured.
     let tx = store.begin_write().await?;
@@ -297,7 +297,6 @@ async fn cycle_row(store: &Store, persons: usize) -> anyhow::Result<Row> {
         "the floor's total {floor_total} differs from the cycle's {}",
         r.total_fen
     );
-    let _ = persons;
     Ok(Row {
         what: format!("月度发放计算（{enrolments} 条在册，生成 {} 条明细并冻结账号）", r.lines),
         ours: format!("{:.2} 秒（{:.0} 条/秒）", secs(ours), r.lines as f64 / secs(ours)),

@@ -67,20 +67,7 @@ fn pieces(body: &str) -> Vec<Piece<'_>> {
 }
 
 /// HTML-escapes text (also quotes, so the output is safe in attributes too).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::text::escape_html as escape;
 
 fn ruby(word: &str, given: Option<&str>) -> String {
     let chars: Vec<char> = word.chars().collect();

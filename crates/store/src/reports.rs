@@ -12,6 +12,7 @@ use shuangyong_domain::report::{Figure, Section};
 
 use crate::audit::{self, Actor, Change};
 use crate::{Scope, Store, StoreError, Tx};
+use shuangyong_domain::text::escape_html as escape;
 
 /// A figure the system knows how to compute.
 pub struct Metric {
@@ -444,10 +445,6 @@ pub fn docx(blocks: &[shuangyong_domain::report::Block]) -> Result<Vec<u8>, Stor
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| anyhow::anyhow!("docx: {e}"))?;
     Ok(buf.into_inner())
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The summary as a standalone, printable HTML page; each figure links to its records on `base`

@@ -16,6 +16,7 @@ use crate::ctx::Auth;
 use crate::error::AppError;
 use crate::layout::{Layout, flash};
 use crate::svg::{self, Bar};
+use shuangyong_domain::text::escape_html as escape;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -145,10 +146,6 @@ async fn span(state: &AppState, q: &SpanQuery) -> Result<(i32, i32), AppError> {
 pub struct BlockView {
     pub tag: &'static str,
     pub html: String,
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn view(blocks: &[Block]) -> Vec<BlockView> {

@@ -1,16 +1,14 @@
 //! Charts drawn on the server as SVG (no chart JavaScript): bars with their values, each bar a link
 //! to the records behind it.
 
+use shuangyong_domain::text::escape_html as escape;
+
 /// One bar: its label, value, the value in words, and where its records are.
 pub struct Bar {
     pub label: String,
     pub value: i64,
     pub words: String,
     pub href: String,
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The width of text at `size` px: CJK characters are a full em, others about half.
