@@ -359,6 +359,38 @@ pub async fn set_age_start(store: &Store, tx: &Tx, actor: &Actor, age_start: Age
     Ok(())
 }
 
+/// What a person receives: enrolments in force, and 享受待遇 recorded on import (which count as
+/// received until they are checked into enrolments).
+#[derive(Debug, Clone)]
+enum Received {
+    Enrolled { program_id: i64, name: String, kind: Option<ProgramKind> },
+    Claimed(String),
+}
+
+/// The national periodic pensions among `received`, leaving out the program judged.
+fn receiving(received: &[Received], except: Option<&Program>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in received {
+        if let Received::Enrolled { program_id, name, kind } = r
+            && except.is_none_or(|p| p.id != *program_id)
+            && kind.is_some_and(ProgramKind::is_periodic_pension)
+        {
+            out.push(name.clone());
+        }
+    }
+    for r in received {
+        if let Received::Claimed(text) = r
+            && let Some(kind) = kind_of_claim(text)
+            && kind.is_periodic_pension()
+            && except.is_none_or(|p| p.kind != kind)
+            && !out.contains(text)
+        {
+            out.push(text.clone());
+        }
+    }
+    out
+}
+
 /// Reads a person's facts for the rules. `except` leaves one program out of what they receive.
 pub async fn facts<C: ConnectionTrait>(
     store: &Store,
@@ -366,6 +398,17 @@ pub async fn facts<C: ConnectionTrait>(
     person_id: i64,
     except: Option<&Program>,
 ) -> Result<Facts, StoreError> {
+    Ok(load_facts(store, conn, person_id, except).await?.0)
+}
+
+/// The facts (judged for `except`, if given) and what the person receives, to judge other programs
+/// without reading the person again.
+async fn load_facts<C: ConnectionTrait>(
+    store: &Store,
+    conn: &C,
+    person_id: i64,
+    except: Option<&Program>,
+) -> Result<(Facts, Vec<Received>), StoreError> {
     let p = store
         .query_one(
             conn,
@@ -414,37 +457,31 @@ pub async fn facts<C: ConnectionTrait>(
         .iter()
         .map(|r| Ok((r.try_get("", "enlisted")?, r.try_get("", "discharged")?)))
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let except_id = except.map_or(0, |p| p.id);
-    let mut receiving = Vec::new();
+    let mut received = Vec::new();
     for r in store
         .query_all(
             conn,
-            "SELECT p.name, p.kind FROM benefit_enrolment e JOIN benefit_program p ON p.id = e.program_id \
-             WHERE e.person_id = $1 AND e.end_month IS NULL AND p.id <> $2 ORDER BY p.id",
-            [person_id.into(), except_id.into()],
+            "SELECT p.id, p.name, p.kind FROM benefit_enrolment e JOIN benefit_program p ON p.id = e.program_id \
+             WHERE e.person_id = $1 AND e.end_month IS NULL ORDER BY p.id",
+            [person_id.into()],
         )
         .await?
     {
         let kind: String = r.try_get("", "kind")?;
-        if ProgramKind::from_code(&kind).is_some_and(ProgramKind::is_periodic_pension) {
-            receiving.push(r.try_get::<String>("", "name")?);
-        }
+        received.push(Received::Enrolled {
+            program_id: r.try_get("", "id")?,
+            name: r.try_get("", "name")?,
+            kind: ProgramKind::from_code(&kind),
+        });
     }
-    // 享受待遇 recorded on import count as received until they are checked into enrolments.
     for r in store
         .query_all(conn, "SELECT program FROM benefit_claim WHERE person_id = $1 ORDER BY id", [person_id.into()])
         .await?
     {
-        let text: String = r.try_get("", "program")?;
-        if let Some(kind) = kind_of_claim(&text)
-            && kind.is_periodic_pension()
-            && except.is_none_or(|p| p.kind != kind)
-            && !receiving.contains(&text)
-        {
-            receiving.push(text);
-        }
+        received.push(Received::Claimed(r.try_get("", "program")?));
     }
-    Ok(Facts {
+    let receiving = receiving(&received, except);
+    let facts = Facts {
         birth_date: p.try_get("", "birth_date")?,
         registration: Registration::from_code(&registration).unwrap_or(Registration::Urban),
         status: PersonStatus::from_code(&status).unwrap_or(PersonStatus::Normal),
@@ -452,7 +489,8 @@ pub async fn facts<C: ConnectionTrait>(
         categories,
         service,
         receiving,
-    })
+    };
+    Ok((facts, received))
 }
 
 fn since_date(r: &QueryResult) -> Option<NaiveDate> {
@@ -544,9 +582,25 @@ pub async fn for_person(
             [person_id.into()],
         )
         .await?;
+    // One read of the person, of every standard and of the settings, then each program judged.
+    let (mut facts, received) = load_facts(store, store.conn(), person_id, None).await?;
+    let settings = rule_settings(store).await?;
+    let mut standards: std::collections::HashMap<i64, Vec<StandardRow>> = std::collections::HashMap::new();
+    for r in store
+        .query_all(store.conn(), "SELECT program_id, std_key, annual_fen, effective_from FROM benefit_standard", [])
+        .await?
+    {
+        standards.entry(r.try_get("", "program_id")?).or_default().push(StandardRow {
+            key: r.try_get("", "std_key")?,
+            annual_fen: r.try_get("", "annual_fen")?,
+            effective_from: r.try_get("", "effective_from")?,
+        });
+    }
     let mut out = Vec::new();
     for program in programs(store).await?.into_iter().filter(|p| p.active) {
-        let verdict = judge(store, store.conn(), person_id, &program, day).await?;
+        facts.receiving = receiving(&received, Some(&program));
+        let rows = standards.get(&program.id).map(Vec::as_slice).unwrap_or_default();
+        let verdict = rules::evaluate(program.kind, &facts, rows, day, settings);
         let pending = pending
             .iter()
             .find(|r| r.try_get::<i64>("", "program_id").ok() == Some(program.id))
