@@ -14,11 +14,10 @@ use serde::Deserialize;
 use shuangyong_domain::OrgPath;
 use shuangyong_domain::cases::{HousingState, HousingWay};
 use shuangyong_store::cases::attachment::{self, Attachment, CaseKind};
-use shuangyong_store::cases::export_sheet;
 use shuangyong_store::cases::housing::{self, HousingCase, HousingFilter, HousingInput};
 use shuangyong_store::org::{OrgUnit, Page};
 
-use super::{TRAIL, after_form, date_field, download, export_name, id_field, money, unit_name, units, year_of};
+use super::{TRAIL, after_form, date_field, id_field, money, unit_name, units, year_of};
 use crate::AppState;
 use crate::ctx::Auth;
 use crate::error::AppError;
@@ -127,20 +126,15 @@ async fn export(
 ) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_read_people())?;
     let rows = housing::all(&state.store, &auth.scope(), &q.filter()?).await?;
-    let (_, names) = units(&state, &auth).await?;
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|c| housing::export_row(c, &unit_name(&names, &c.org_path))).collect();
-    let bytes = export_sheet(
-        &state.store,
-        &auth.user.actor(),
-        &auth.scope(),
-        "housing_case",
-        "住房保障",
-        housing::EXPORT_HEADERS,
-        &cells,
+    super::export_list(
+        &state,
+        &auth,
+        ("housing_case", "住房保障", housing::EXPORT_HEADERS),
+        &rows,
+        |c| &c.org_path,
+        housing::export_row,
     )
-    .await?;
-    Ok(download(bytes, &export_name("住房保障"), super::XLSX, false))
+    .await
 }
 
 #[derive(Template, WebTemplate)]

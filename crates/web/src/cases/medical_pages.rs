@@ -11,13 +11,10 @@ use serde::Deserialize;
 use shuangyong_domain::OrgPath;
 use shuangyong_domain::cases::{AidRule, ClaimState};
 use shuangyong_store::cases::attachment::{self, Attachment, CaseKind};
-use shuangyong_store::cases::export_sheet;
 use shuangyong_store::cases::medical::{self, Claim, ClaimFilter, ClaimInput, Fund, FundInput};
 use shuangyong_store::org::{OrgUnit, Page};
 
-use super::{
-    TRAIL, after_form, date_field, download, export_name, id_field, money, this_year, unit_name, units, year_of,
-};
+use super::{TRAIL, after_form, date_field, id_field, money, this_year, unit_name, units, year_of};
 use crate::AppState;
 use crate::ctx::Auth;
 use crate::error::AppError;
@@ -264,20 +261,15 @@ async fn claims(
 async fn export(State(state): State<AppState>, auth: Auth, Query(q): Query<ClaimQuery>) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_read_people())?;
     let rows = medical::all_claims(&state.store, &auth.scope(), &q.filter()?).await?;
-    let (_, names) = units(&state, &auth).await?;
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|c| medical::export_row(c, &unit_name(&names, &c.org_path))).collect();
-    let bytes = export_sheet(
-        &state.store,
-        &auth.user.actor(),
-        &auth.scope(),
-        "medical_claim",
-        "医疗救助申请",
-        medical::EXPORT_HEADERS,
-        &cells,
+    super::export_list(
+        &state,
+        &auth,
+        ("medical_claim", "医疗救助申请", medical::EXPORT_HEADERS),
+        &rows,
+        |c| &c.org_path,
+        medical::export_row,
     )
-    .await?;
-    Ok(download(bytes, &export_name("医疗救助申请"), super::XLSX, false))
+    .await
 }
 
 #[derive(Template, WebTemplate)]

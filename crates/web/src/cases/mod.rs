@@ -144,6 +144,30 @@ pub(crate) fn download(bytes: Vec<u8>, name: &str, mime: &str, inline: bool) -> 
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// Records as an XLSX download: one row each with its unit's name, the export audited.
+pub(crate) async fn export_list<T>(
+    state: &AppState,
+    auth: &Auth,
+    (entity, title, headers): (&str, &str, &[&str]),
+    rows: &[T],
+    org_path: impl Fn(&T) -> &OrgPath,
+    row: impl Fn(&T, &str) -> Vec<String>,
+) -> Result<Response, AppError> {
+    let (_, names) = units(state, auth).await?;
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| row(r, &unit_name(&names, org_path(r)))).collect();
+    let bytes = shuangyong_store::cases::export_sheet(
+        &state.store,
+        &auth.user.actor(),
+        &auth.scope(),
+        entity,
+        title,
+        headers,
+        &cells,
+    )
+    .await?;
+    Ok(download(bytes, &export_name(title), XLSX, false))
+}
+
 /// The name of an export file: 住房保障20241128.xlsx.
 pub(crate) fn export_name(what: &str) -> String {
     format!("{what}{}.xlsx", shuangyong_store::now().format("%Y%m%d"))

@@ -12,13 +12,12 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use shuangyong_domain::OrgPath;
 use shuangyong_domain::cases::{PlacementState, PlacementWay, Rate, TrainingResult};
-use shuangyong_store::cases::export_sheet;
 use shuangyong_store::cases::placement::{
     self, Course, CourseInput, Enrolment, Placement, PlacementFilter, PlacementInput, Stats,
 };
 use shuangyong_store::org::{OrgUnit, Page};
 
-use super::{TRAIL, after_form, date_field, download, export_name, id_field, opt_date, unit_name, units, year_of};
+use super::{TRAIL, after_form, date_field, id_field, opt_date, unit_name, units, year_of};
 use crate::AppState;
 use crate::ctx::Auth;
 use crate::error::AppError;
@@ -136,20 +135,15 @@ async fn export(
 ) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_read_people())?;
     let rows = placement::all(&state.store, &auth.scope(), &q.filter()?).await?;
-    let (_, names) = units(&state, &auth).await?;
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|p| placement::export_row(p, &unit_name(&names, &p.org_path))).collect();
-    let bytes = export_sheet(
-        &state.store,
-        &auth.user.actor(),
-        &auth.scope(),
-        "placement",
-        "安置",
-        placement::EXPORT_HEADERS,
-        &cells,
+    super::export_list(
+        &state,
+        &auth,
+        ("placement", "安置", placement::EXPORT_HEADERS),
+        &rows,
+        |p| &p.org_path,
+        placement::export_row,
     )
-    .await?;
-    Ok(download(bytes, &export_name("安置"), super::XLSX, false))
+    .await
 }
 
 /// The placement form (also the API's body).
@@ -322,20 +316,15 @@ async fn due_export(
 ) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_read_people())?;
     let due = placement::still_due(&state.store, &auth.scope(), year_of(&q.year)?).await?;
-    let (_, names) = units(&state, &auth).await?;
-    let cells: Vec<Vec<String>> =
-        due.iter().map(|p| placement::export_row(p, &unit_name(&names, &p.org_path))).collect();
-    let bytes = export_sheet(
-        &state.store,
-        &auth.user.actor(),
-        &auth.scope(),
-        "placement",
-        "待培训人员",
-        placement::EXPORT_HEADERS,
-        &cells,
+    super::export_list(
+        &state,
+        &auth,
+        ("placement", "待培训人员", placement::EXPORT_HEADERS),
+        &due,
+        |p| &p.org_path,
+        placement::export_row,
     )
-    .await?;
-    Ok(download(bytes, &export_name("待培训人员"), super::XLSX, false))
+    .await
 }
 
 /// The course form (also the API's body).

@@ -12,13 +12,12 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use shuangyong_domain::OrgPath;
 use shuangyong_domain::cases::{TreatmentKind, WindowKind};
-use shuangyong_store::cases::export_sheet;
 use shuangyong_store::cases::windows::{
     self, Treatment, TreatmentFilter, TreatmentInput, Window, WindowFilter, WindowInput,
 };
 use shuangyong_store::org::{OrgUnit, Page};
 
-use super::{TRAIL, after_form, date_field, download, export_name, id_field, opt_date, unit_name, units, year_of};
+use super::{TRAIL, after_form, date_field, id_field, opt_date, unit_name, units, year_of};
 use crate::AppState;
 use crate::ctx::Auth;
 use crate::error::AppError;
@@ -130,20 +129,15 @@ async fn print(State(state): State<AppState>, auth: Auth, Query(q): Query<Window
 
 async fn export(State(state): State<AppState>, auth: Auth, Query(q): Query<WindowQuery>) -> Result<Response, AppError> {
     let rows = windows::all(&state.store, &auth.scope(), &q.filter()).await?;
-    let (_, names) = units(&state, &auth).await?;
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|w| windows::window_export_row(w, &unit_name(&names, &w.org_path))).collect();
-    let bytes = export_sheet(
-        &state.store,
-        &auth.user.actor(),
-        &auth.scope(),
-        "priority_window",
-        "优先窗口",
-        windows::WINDOW_HEADERS,
-        &cells,
+    super::export_list(
+        &state,
+        &auth,
+        ("priority_window", "优先窗口", windows::WINDOW_HEADERS),
+        &rows,
+        |w| &w.org_path,
+        windows::window_export_row,
     )
-    .await?;
-    Ok(download(bytes, &export_name("优先窗口"), super::XLSX, false))
+    .await
 }
 
 /// The window form (also the API's body).
@@ -336,20 +330,15 @@ async fn treatments_export(
 ) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_read_people())?;
     let rows = windows::all_treatments(&state.store, &auth.scope(), &q.filter()?).await?;
-    let (_, names) = units(&state, &auth).await?;
-    let cells: Vec<Vec<String>> =
-        rows.iter().map(|t| windows::treatment_export_row(t, &unit_name(&names, &t.org_path))).collect();
-    let bytes = export_sheet(
-        &state.store,
-        &auth.user.actor(),
-        &auth.scope(),
-        "preferential_treatment",
-        "优待记录",
-        windows::TREATMENT_HEADERS,
-        &cells,
+    super::export_list(
+        &state,
+        &auth,
+        ("preferential_treatment", "优待记录", windows::TREATMENT_HEADERS),
+        &rows,
+        |t| &t.org_path,
+        windows::treatment_export_row,
     )
-    .await?;
-    Ok(download(bytes, &export_name("优待记录"), super::XLSX, false))
+    .await
 }
 
 /// The treatment form (also the API's body).
