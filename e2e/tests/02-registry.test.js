@@ -28,7 +28,7 @@ test('register a person and find them by pinyin initials', async () => {
   // A mistake first: the form comes back with the message beside the field and nothing saved.
   await page.getByLabel('姓名', { exact: true }).fill(name);
   await page.getByLabel('身份证号', { exact: true }).fill(id.slice(0, 17) + (id[17] === '0' ? '1' : '0'));
-  await page.getByLabel('所属单位（居住地）', { exact: true }).selectOption({ label: '　　团城村' });
+  await page.getByLabel('所属单位（居住地）', { exact: true }).selectOption({ label: '团城村' });
   await page.getByRole('checkbox', { name: '退役军人' }).check();
   await page.getByRole('button', { name: '登记', exact: true }).click();
   await page.locator('#id_number[aria-invalid="true"]').waitFor();
