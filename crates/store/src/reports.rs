@@ -141,7 +141,8 @@ async fn other_value(
     let v = match key {
         "honours_national" => (
             totals::consecutive_national_rounds(store, scope, to).await?,
-            work_href("/org/honours", "national", &unit, to, to),
+            // Rounds in a row up to `to`: the honours of every year, not of `to` alone.
+            format!("/org/honours?unit={unit}&choice=national"),
         ),
         "groups" => (records(&totals::groups(store, scope, years.clone()).await?), href("/org/groups", "")),
         "meetings" => (records(&totals::meetings(store, scope, years.clone()).await?), href("/org/meetings", "")),
@@ -190,7 +191,9 @@ async fn other_value(
         "housing_solved" => {
             let n =
                 crate::cases::housing::solved_by_year(store, scope, from, to).await?.iter().map(|y| y.households).sum();
-            (n, format!("/cases/housing?state=completed&unit={unit}"))
+            // Completed in the year counted (the list filters one year; a span lists them all).
+            let year = if from == to { format!("&year={from}") } else { String::new() };
+            (n, format!("/cases/housing?state=completed&unit={unit}{year}"))
         }
         "medical_fund" => {
             let (in_scope, vals) = scope.sql("org_path", 1);
@@ -285,7 +288,8 @@ pub async fn value(
                     "SELECT COUNT(*) AS n FROM benefit_enrolment e JOIN person p ON p.id = e.person_id \
                      WHERE {in_scope} AND e.program_id = $3 AND e.start_month <= $4 AND e.end_month IS NULL"
                 ),
-                format!("/benefits/programs/{}/enrolled?unit={unit}", program.id),
+                // Those enrolled by the span's last month, as counted; later enrolments are not.
+                format!("/benefits/programs/{}/enrolled?unit={unit}&until={}", program.id, span.last_month()),
             )
         }
         "benefit_paid" => {

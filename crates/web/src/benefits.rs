@@ -827,6 +827,9 @@ async fn enrol_claims(State(state): State<AppState>, auth: Auth) -> Result<Respo
 struct EnrolledQuery {
     #[serde(default)]
     unit: String,
+    /// Enrolled by this month (`2024-12`), as a year's figure counts them; empty: now.
+    #[serde(default)]
+    until: String,
     page: Option<u64>,
 }
 
@@ -838,6 +841,8 @@ struct EnrolledPage {
     list: Vec<benefits::Enrolled>,
     pager: Pager,
     unit_name: String,
+    unit: String,
+    until: Option<String>,
 }
 
 /// Those enrolled in a program: the records behind the dashboard's counts.
@@ -855,8 +860,9 @@ async fn enrolled_page(
     };
     let unit_name = org::get(&state.store, &scope, scope.root()).await.map(|u| u.name).unwrap_or_default();
     let page = Page::new(q.page, Some(50));
-    let (list, total) = benefits::enrolled(&state.store, &scope, id, None, page).await?;
-    let qs = query_string(&[("unit", &q.unit)]);
+    let until = Period::parse(q.until.trim()).ok().map(|p| p.to_string());
+    let (list, total) = benefits::enrolled(&state.store, &scope, id, until.as_deref(), page).await?;
+    let qs = query_string(&[("unit", &q.unit), ("until", until.as_deref().unwrap_or(""))]);
     let layout = Layout::new(
         &state,
         &auth.ctx,
@@ -865,5 +871,5 @@ async fn enrolled_page(
         "在享受人员",
     )
     .await?;
-    Ok(EnrolledPage { layout, program, list, pager: Pager::new(page, total, &qs), unit_name })
+    Ok(EnrolledPage { layout, program, list, pager: Pager::new(page, total, &qs), unit_name, unit: q.unit, until })
 }

@@ -174,6 +174,76 @@ async fn standards_are_edited_with_an_audit_entry_and_the_api_runs_cycles() {
     assert!(again.json()["error"]["message"].as_str().unwrap().contains("已经计算过"));
 }
 
+/// Enrols `person` in `program` from `start` through submit, review and decision by three hands.
+async fn enrol(app: &TestApp, person: i64, program: i64, start: &str) {
+    let s = app.store();
+    let county = Scope::new(OrgPath::parse("140929").unwrap());
+    let tx = s.begin_write().await.unwrap();
+    let who = |id: i64| Actor { user_id: Some(id), name: format!("u{id}") };
+    let id = shuangyong_store::benefits::applications::submit(s, &tx, &who(100), &county, person, program, "")
+        .await
+        .unwrap();
+    shuangyong_store::benefits::applications::review(s, &tx, &who(101), &county, id, "").await.unwrap();
+    shuangyong_store::benefits::applications::decide(
+        s,
+        &tx,
+        &who(102),
+        &county,
+        id,
+        true,
+        "",
+        Some(shuangyong_domain::Period::parse(start).unwrap()),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// A past year's figure and the list it links to count the same people: those enrolled later
+/// are in neither (the list once showed everyone enrolled now, more than the figure said).
+#[tokio::test]
+async fn a_years_figure_links_to_that_years_records() {
+    let app = TestApp::spawn().await;
+    app.add_user("leader", Role::Leader, "140929").await;
+    app.add_user("county", Role::CountyClerk, "140929").await;
+    let rural = shuangyong_store::benefits::program_by_code(app.store(), "rural_veteran_elderly").await.unwrap();
+    let a = veteran(&app, "王建国", "140929/01/001", 11).await;
+    let b = veteran(&app, "赵志强", "140929/02/001", 31).await;
+    enrol(&app, a, rural.id, "2024-09").await;
+    enrol(&app, b, rural.id, "2025-03").await;
+
+    let mut leader = app.login("leader").await;
+    let page = leader.get("/reports?year=2024").await;
+    let link = format!("/benefits/programs/{}/enrolled?unit=140929&until=2024-12", rural.id);
+    assert!(page.body.contains(&format!("href=\"{}\"", link.replace('&', "&#38;"))), "{}", page.body);
+    let mut county = app.login("county").await;
+    let list = county.get(&link).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("王建国") && !list.body.contains("赵志强"), "{}", list.body);
+    assert!(list.body.contains("2024-12及以前起发，共 1 人"), "{}", list.body);
+    // Without the month, everyone enrolled now.
+    let all = county.get(&format!("/benefits/programs/{}/enrolled?unit=140929", rural.id)).await;
+    assert!(all.body.contains("王建国") && all.body.contains("赵志强") && all.body.contains("共 2 人"), "{}", all.body);
+    // A month that is not one is ignored, not an error.
+    let odd = county.get(&format!("/benefits/programs/{}/enrolled?until=2024-13", rural.id)).await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(odd.body.contains("共 2 人"), "{}", odd.body);
+
+    // Housing solved in a year links to the cases completed in that year; the honours in a row
+    // to every year's honours.
+    let county_scope = Scope::new(OrgPath::parse("140929").unwrap());
+    let (_, href) = shuangyong_store::reports::value(app.store(), &county_scope, "housing_solved", 2024, 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(href, "/cases/housing?state=completed&unit=140929&year=2024");
+    let (_, href) = shuangyong_store::reports::value(app.store(), &county_scope, "honours_national", 2024, 2024)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(href, "/org/honours?unit=140929&choice=national");
+}
+
 #[tokio::test]
 async fn the_dashboard_links_every_figure_and_a_township_sees_its_own() {
     let app = TestApp::spawn().await;
@@ -185,27 +255,8 @@ async fn the_dashboard_links_every_figure_and_a_township_sees_its_own() {
     let b = veteran(&app, "赵志强", "140929/02/001", 31).await;
     let rural = shuangyong_store::benefits::program_by_code(app.store(), "rural_veteran_elderly").await.unwrap();
     let s = app.store();
-    let county = Scope::new(OrgPath::parse("140929").unwrap());
     for (p, start) in [(a, "2024-09"), (b, "2024-09")] {
-        let tx = s.begin_write().await.unwrap();
-        let who = |id: i64| Actor { user_id: Some(id), name: format!("u{id}") };
-        let id = shuangyong_store::benefits::applications::submit(s, &tx, &who(100), &county, p, rural.id, "")
-            .await
-            .unwrap();
-        shuangyong_store::benefits::applications::review(s, &tx, &who(101), &county, id, "").await.unwrap();
-        shuangyong_store::benefits::applications::decide(
-            s,
-            &tx,
-            &who(102),
-            &county,
-            id,
-            true,
-            "",
-            Some(shuangyong_domain::Period::parse(start).unwrap()),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        enrol(&app, p, rural.id, start).await;
     }
     shuangyong_store::benefits::cycle::run(
         s,
@@ -221,8 +272,8 @@ async fn the_dashboard_links_every_figure_and_a_township_sees_its_own() {
     let page = leader.get("/reports").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("2024年双拥工作统计"), "the latest year with payments by default");
-    let link = format!("/benefits/programs/{}/enrolled?unit=140929", rural.id);
-    assert!(page.body.contains(&format!("href=\"{link}\"")), "{}", page.body);
+    let link = format!("/benefits/programs/{}/enrolled?unit=140929&until=2024-12", rural.id);
+    assert!(page.body.contains(&format!("href=\"{}\"", link.replace('&', "&#38;"))), "{}", page.body);
     assert!(page.body.contains("<svg"), "charts drawn on the server");
     // The figure's link lists exactly the records it counted.
     let mut county_c = app.login("county").await;
