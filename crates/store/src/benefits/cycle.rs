@@ -78,6 +78,7 @@ pub async fn run(
     program: &Program,
     period: Period,
 ) -> Result<RunSummary, StoreError> {
+    let started = std::time::Instant::now();
     let county = county.county().to_owned();
     let p = period.to_string();
     let tx = store.begin_write().await?;
@@ -149,7 +150,9 @@ pub async fn run(
             params,
         )
         .await?;
-    // Left out: people not paid this month (found through the partial index person_unpaid) …
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: lines written");
+    // Left out: people not paid this month, found through the partial index person_unpaid (few),
+    // each joined to their enrolment by (person, program): SQLite keeps CROSS JOIN's order …
     let reason = "CASE \
            WHEN p.status = 'deceased' THEN '已于' || COALESCE(CAST(p.status_date AS TEXT), '（日期不详）') || '去世，次月起停发' \
            WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
@@ -161,8 +164,8 @@ pub async fn run(
             &format!(
                 "INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
                  SELECT $1, e.county, p.org_path, p.id, e.id, p.name, {reason} \
-                 FROM person p JOIN benefit_enrolment e ON e.person_id = p.id \
-                 WHERE (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {in_force} \
+                 FROM person p CROSS JOIN benefit_enrolment e \
+                 WHERE e.person_id = p.id AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {in_force} \
                  AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)"
             ),
             base.clone(),
@@ -195,7 +198,9 @@ pub async fn run(
             )
             .await?;
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: people left out listed");
     backpay(store, &tx, cycle, &county, program, &rows).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: back-pay checked");
 
     let totals = store
         .query_one(
@@ -251,7 +256,9 @@ pub async fn run(
         },
     )
     .await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: totals and audit written");
     tx.commit().await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: committed");
     Ok(summary)
 }
 
