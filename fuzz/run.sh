@@ -3,11 +3,12 @@
 # executions, the corpus size and the crashes. Exits non-zero if a target crashed (the input is
 # then in fuzz/artifacts/TARGET/, and its log in fuzz/logs/TARGET.log).
 #
-#   fuzz/run.sh 10                        # CI: 10 s per target
-#   FUZZ_PARALLEL=2 nice -n 19 fuzz/run.sh 600   # the 10-minute run, two targets at a time
+#   FUZZ_BUILD=quick fuzz/run.sh 10               # CI: 10 s per target, the shorter build
+#   FUZZ_PARALLEL=2 nice -n 19 fuzz/run.sh 600    # the 10-minute run, two targets at a time
 #
-# Environment: FUZZ_PARALLEL (targets at once, default 1), FUZZ_TARGETS (space-separated, default
-# all), CARGO_TARGET_DIR (the build goes to $CARGO_TARGET_DIR/fuzz, default fuzz/target).
+# Environment: FUZZ_BUILD (release, the default, or quick), FUZZ_PARALLEL (targets at once,
+# default 1), FUZZ_TARGETS (space-separated, default all), CARGO_TARGET_DIR (the build goes to
+# $CARGO_TARGET_DIR/fuzz, default fuzz/target; FUZZ_TARGET_DIR sets it exactly).
 #
 # Stable Rust: cargo-fuzz adds `-Zsanitizer=address` unless told `--sanitizer none`; everything
 # else it passes (-Cpasses=sancov-module, -Cllvm-args=-sanitizer-coverage-*, --cfg fuzzing) is a
@@ -19,8 +20,9 @@ cd "$(dirname "$0")"
 secs=${1:-10}
 parallel=${FUZZ_PARALLEL:-1}
 targets=${FUZZ_TARGETS:-"id_number import_rows dates figures"}
-target_dir=${CARGO_TARGET_DIR:-$PWD/target}
+target_dir=$PWD/target
 [ -n "${CARGO_TARGET_DIR:-}" ] && target_dir=$CARGO_TARGET_DIR/fuzz
+target_dir=${FUZZ_TARGET_DIR:-$target_dir}
 cargo_fuzz_version=0.13.2
 
 if ! cargo fuzz --version 2>/dev/null | grep -q "$cargo_fuzz_version"; then
@@ -32,9 +34,17 @@ if ! command -v c++ >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ >/dev/null
 fi
 
-# Release build with debug assertions and overflow checks (-a): an overflow is a crash here, as
-# it is in the product's test builds. 16 codegen units: a much shorter build, somewhat slower runs.
-flags=(-O -a --sanitizer none --codegen-units 16 --target-dir "$target_dir")
+# Debug assertions and overflow checks in both builds: an overflow is a crash here, as it is in
+# the product's test builds.
+case ${FUZZ_BUILD:-release} in
+  # Release with 16 codegen units (cargo-fuzz's default of 1 builds much longer): for long runs.
+  release) flags=(-O -a --sanitizer none --codegen-units 16) ;;
+  # fuzz/Cargo.toml's dev profile (opt-level 1, no debug info): ~30% less build CPU, slower
+  # runs; for CI's few seconds per target.
+  quick) flags=(--dev --sanitizer none) ;;
+  *) echo "FUZZ_BUILD is release or quick, not ${FUZZ_BUILD}" >&2; exit 2 ;;
+esac
+flags+=(--target-dir "$target_dir")
 cargo fuzz build "${flags[@]}"
 
 mkdir -p logs
