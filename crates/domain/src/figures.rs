@@ -144,8 +144,12 @@ pub fn percent(part: i64, whole: i64) -> String {
     if whole <= 0 {
         return "—".to_owned();
     }
-    let tenths = (part * 1000 + whole / 2) / whole;
-    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{}.{}%", tenths / 10, tenths % 10) }
+    // In i128 so that `part * 1000` cannot overflow; the size rounded half up, then the sign put
+    // back, so that a negative share reads like a positive one (-0.5%, not "0.-4%").
+    let (p, w) = (i128::from(part), i128::from(whole));
+    let tenths = (p.abs() * 1000 + w / 2) / w;
+    let sign = if p < 0 && tenths > 0 { "-" } else { "" };
+    if tenths % 10 == 0 { format!("{sign}{}%", tenths / 10) } else { format!("{sign}{}.{}%", tenths / 10, tenths % 10) }
 }
 
 #[cfg(test)]
@@ -212,6 +216,18 @@ mod tests {
         assert_eq!(percent(1, 3), "33.3%");
         assert_eq!(percent(0, 5), "0%");
         assert_eq!(percent(0, 0), "—");
+    }
+
+    /// Found by the `figures` fuzz target: a negative part read "0.-4%", and `part * 1000`
+    /// overflowed from about 9.2e15 up.
+    #[test]
+    fn percentages_of_any_part() {
+        assert_eq!(percent(-1, 200), "-0.5%");
+        assert_eq!(percent(-40, 40), "-100%");
+        assert_eq!(percent(-1, 10_000), "0%");
+        assert_eq!(percent(i64::MAX, i64::MAX), "100%");
+        assert_eq!(percent(i64::MAX / 2, i64::MAX), "50%");
+        assert_eq!(percent(i64::MIN, 1), "-922337203685477580800%");
     }
 
     proptest::proptest! {

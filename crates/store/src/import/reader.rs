@@ -112,7 +112,7 @@ fn read_csv(text: &str) -> Result<Table, FileError> {
         while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
             start += 1;
         }
-        line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count();
+        line += line_breaks(bytes, counted_to, start);
         counted_to = start;
         let number = line;
         if headers.is_none() {
@@ -136,6 +136,12 @@ fn read_csv(text: &str) -> Result<Table, FileError> {
         rows.push(Row { number, cells });
     }
     Ok(Table { headers: headers.ok_or(FileError::NoHeader)?, rows })
+}
+
+/// The line breaks in `bytes[from..to]`: `\n`, `\r\n` and a lone `\r` (old Mac Excel's "CSV
+/// (Macintosh)"), each one line, as the CSV reader ends records on all three.
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    (from..to).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count()
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -228,6 +234,20 @@ mod tests {
         let t = read_table("\n姓名\n\n张三\n,\n李四\n".as_bytes()).unwrap();
         let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [4, 6]);
+    }
+
+    /// Found by the `import_rows` fuzz target: with CR-only line ends every row was "row 1".
+    #[test]
+    fn row_numbers_with_any_line_ends() {
+        for file in ["姓名\r张三\r\r李四\r", "姓名\r\n张三\r\n\r\n李四\r\n", "姓名\n张三\n\n李四"] {
+            let t = read_table(file.as_bytes()).unwrap();
+            let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+            assert_eq!(numbers, [2, 4], "{file:?}");
+        }
+        // A line break inside quotes is a line of the file too.
+        let t = read_table("姓名,备注\r张三,\"甲\r乙\"\r李四,\r".as_bytes()).unwrap();
+        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [2, 4]);
     }
 
     #[test]
