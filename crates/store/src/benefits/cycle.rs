@@ -114,6 +114,7 @@ pub async fn run(
         .await?
         .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
         .try_get("", "id")?;
+    tracing::debug!(cycle, period = %p, "cycle: transaction begun");
     let rows = standard_rows(store, &tx, program.id).await?;
     let current = rates(program, &rows, period);
     // Lines are appended: this cycle's are those after the last one now (totals read them in order).
@@ -252,6 +253,7 @@ pub async fn run(
     )
     .await?;
     tx.commit().await?;
+    tracing::debug!(cycle, "cycle: committed");
     Ok(summary)
 }
 
