@@ -25,7 +25,7 @@ const IMPORT_PEOPLE: usize = 4_000;
 const CYCLE_PEOPLE: usize = 20_000;
 const KILLS: usize = 20;
 
-/// The kill tests measure durations: run them one at a time.
+/// The kill tests measure durations: run the tests one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn rt() -> tokio::runtime::Runtime {
@@ -150,6 +150,10 @@ impl Db {
 /// A migrated database holding a county of 5 townships × 10 villages; returns it and the villages.
 async fn county_db(dir: &Path) -> (Db, Vec<String>) {
     let (url, file) = testing::empty_url().await.unwrap();
+    county_db_at(dir, url, file).await
+}
+
+async fn county_db_at(dir: &Path, url: String, file: Option<PathBuf>) -> (Db, Vec<String>) {
     let key = dir.join("fault.key");
     if !key.exists() {
         shuangyong_store::crypto::FieldCrypto::create_key_file(&key).unwrap();
@@ -425,4 +429,138 @@ fn kill_9_during_a_cycle_run_leaves_no_half_cycle() {
     };
     rt.block_on(kill_many("cycle", &template, dir.path(), &args, took, (&before, &after), check));
     template.remove();
+}
+
+/// The error a user reads when the storage refuses: Chinese, saying what to do, no panic.
+fn assert_clear_error(o: &Output, what: &[&str]) {
+    let t = text(o);
+    assert!(!o.status.success(), "{t}");
+    assert!(!t.contains("panicked") && !t.contains("RUST_BACKTRACE"), "a panic: {t}");
+    assert!(t.starts_with("错误：") || t.contains("\n错误："), "{t}");
+    assert!(what.iter().any(|w| t.contains(w)), "expected one of {what:?}: {t}");
+    assert!(t.contains("没有保存任何数据") && t.contains("后重试"), "{t}");
+}
+
+fn is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+}
+
+/// A small tmpfs of our own (root only), unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path) -> Tmpfs {
+        let o = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"]).arg(dir).output().unwrap();
+        assert!(o.status.success(), "running as root, a tmpfs must mount: {}", text(&o));
+        Tmpfs(dir.to_owned())
+    }
+
+    fn remount(&self, options: &str) {
+        let o = Command::new("mount").args(["-o", &format!("remount,{options}")]).arg(&self.0).output().unwrap();
+        assert!(o.status.success(), "remount {options}: {}", text(&o));
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// An SQLite county in `dir` (these faults are about a database file, on either test engine),
+/// the import file of `n` people beside it, and the database's bytes on disk.
+fn sqlite_county(rt: &tokio::runtime::Runtime, dir: &Path, files: &Path, n: usize) -> (Db, PathBuf, u64) {
+    let file = dir.join("county.db");
+    let (db, villages) = rt.block_on(county_db_at(files, format!("sqlite://{}", file.display()), Some(file.clone())));
+    let csv = write_people(files, "people.csv", &villages, n, 2028);
+    let size = std::fs::metadata(&file).unwrap().len();
+    (db, csv, size)
+}
+
+/// After a refused import: nothing written, the chain intact, and the import goes through once
+/// the storage is fixed.
+fn written_nothing_then_rerun(rt: &tokio::runtime::Runtime, db: &Db, csv: &Path, before: &BTreeMap<String, i64>) {
+    assert_eq!(&rt.block_on(db.snapshot()), before, "nothing written");
+    db.audit_intact();
+    let o = db.run(&["import", "persons", csv.to_str().unwrap(), "--commit", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rt.block_on(db.count("SELECT COUNT(*) AS n FROM person")), v["accepted"].as_i64().unwrap());
+    db.audit_intact();
+}
+
+#[test]
+fn a_file_size_limit_gives_a_clear_error_and_writes_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = rt();
+    let files = tempfile::tempdir().unwrap();
+    let (db, csv, size) = sqlite_county(&rt, files.path(), files.path(), 4_000);
+    let before = rt.block_on(db.snapshot());
+    // RLIMIT_FSIZE a little above the database: the write-ahead log hits it. SIGXFSZ ignored
+    // (inherited through exec), so the write fails with EFBIG instead of killing the process.
+    let blocks = (size + 256 * 1024) / 512;
+    let bin = env!("CARGO_BIN_EXE_shuangyong");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""))
+        .arg(bin)
+        .args(["--db", &db.url, "--key-file"])
+        .arg(&db.key)
+        .args(["import", "persons", csv.to_str().unwrap(), "--commit"])
+        .env_remove("SHUANGYONG_DB")
+        .env_remove("SHUANGYONG_KEY_FILE")
+        .output()
+        .unwrap();
+    assert_clear_error(&o, &["磁盘已满", "磁盘出错"]);
+    written_nothing_then_rerun(&rt, &db, &csv, &before);
+}
+
+#[test]
+fn a_full_disk_gives_a_clear_error_and_writes_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !is_root() {
+        eprintln!("skipped: mounting a small tmpfs needs root (CI runs as root)");
+        return;
+    }
+    let rt = rt();
+    let files = tempfile::tempdir().unwrap();
+    let mount = tempfile::tempdir().unwrap();
+    let fs = Tmpfs::mount(mount.path());
+    let (db, csv, size) = sqlite_county(&rt, mount.path(), files.path(), 4_000);
+    let before = rt.block_on(db.snapshot());
+    // Room for the database and 256 KiB more: the import's log fills the disk.
+    fs.remount(&format!("size={}k", size / 1024 + 256));
+    let o = db.run(&["import", "persons", csv.to_str().unwrap(), "--commit"]);
+    assert_clear_error(&o, &["磁盘已满"]);
+    fs.remount("size=64m");
+    written_nothing_then_rerun(&rt, &db, &csv, &before);
+}
+
+#[test]
+fn a_read_only_database_file_gives_a_clear_error_and_writes_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = rt();
+    let files = tempfile::tempdir().unwrap();
+    let mount = tempfile::tempdir().unwrap();
+    // As root file permissions do not bind: a read-only mount does. Otherwise, the file's mode.
+    let fs = is_root().then(|| Tmpfs::mount(mount.path()));
+    let (db, csv, _) = sqlite_county(&rt, mount.path(), files.path(), 100);
+    let before = rt.block_on(db.snapshot());
+    let file = db.file.clone().unwrap();
+    let set_read_only = |read_only: bool| match &fs {
+        Some(fs) => fs.remount(if read_only { "ro" } else { "rw" }),
+        None => {
+            let mut p = std::fs::metadata(&file).unwrap().permissions();
+            p.set_readonly(read_only);
+            std::fs::set_permissions(&file, p).unwrap();
+        }
+    };
+    set_read_only(true);
+    let o = db.run(&["import", "persons", csv.to_str().unwrap(), "--commit"]);
+    assert_clear_error(&o, &["只读"]);
+    let o = db.run(&["org", "add", "140929/09", "新镇", "--kind", "township"]);
+    assert_clear_error(&o, &["只读"]);
+    set_read_only(false);
+    written_nothing_then_rerun(&rt, &db, &csv, &before);
 }
