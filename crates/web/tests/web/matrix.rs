@@ -268,6 +268,11 @@ pub(crate) const ROUTES: &[Route] = &[
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];
 
+/// Logging out: a write like any other.
+pub(crate) fn logout_route() -> Route {
+    r(Send::Form(&[]), "/logout", Who::Anyone)
+}
+
 /// A target: a unit, a user and an audit entry, all in one village.
 pub(crate) struct Target {
     unit: String,
@@ -547,6 +552,57 @@ async fn a_visitor_finds_nothing_but_the_login_page_and_public_assets() {
     for path in ["/api/v1/me", "/api/v1/users", "/api/v1/openapi.json", "/api/v1/nothing"] {
         assert_eq!(c.get(path).await.status, StatusCode::UNAUTHORIZED, "{path}");
     }
+    // What the login page links to is public, and all there is.
+    let login = c.get("/login").await;
+    let mut linked = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for part in login.body.split(attr).skip(1) {
+            linked.push(part[..part.find('"').unwrap()].to_owned());
+        }
+    }
+    for link in linked.iter().filter(|l| !l.starts_with('#')) {
+        assert!(link.starts_with('/'), "the login page links away, to {link}");
+        let res = c.get(link).await;
+        if link == "/login" || link.starts_with("/assets/") {
+            assert_eq!(res.status, StatusCode::OK, "{link}");
+        } else {
+            assert_eq!((res.status, res.location()), (StatusCode::SEE_OTHER, "/login"), "{link}");
+        }
+    }
+    // Every route of the table, every method, its placeholders filled with real records: a
+    // visitor without a cookie, with a made-up one, and with the login form's session (and its
+    // token) is sent to log in; a write without a session is refused by its missing token first.
+    let seed = seed(&app).await;
+    let names = ["inside01", "outside02", "测试inside01"];
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for route in ROUTES.iter().chain(work_routes().iter()) {
+        for target in &seed.targets {
+            let fill = |s: &str| seed.fill(target, s);
+            let path = fill(route.path);
+            for cookie in [None, Some("made-up-session".to_owned()), c.cookie.clone()] {
+                let mut v = app.client();
+                v.cookie = cookie.clone();
+                let token = if cookie == c.cookie { c.csrf.clone() } else { String::new() };
+                let res = v.send(request(route, &path, &fill, &token)).await;
+                checked += 1;
+                let login = matches!(classify(res.status, res.location()), Outcome::Login);
+                let refused_write = !matches!(route.send, Send::Get)
+                    && cookie != c.cookie
+                    && res.status == StatusCode::FORBIDDEN
+                    && (res.body.contains("安全校验未通过") || res.body.contains("\"csrf\""));
+                if !(login || refused_write) {
+                    failures.push(format!("{path} ({cookie:?}): {} {}", res.status, res.location()));
+                }
+                if let Some(n) = names.iter().find(|n| res.body.contains(*n)) {
+                    failures.push(format!("{path} ({cookie:?}) shows {n}"));
+                }
+            }
+        }
+    }
+    println!("visitor crawl: {checked} requests");
+    assert!(failures.is_empty(), "{} of {checked}:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked > 1000, "the table shrank: {checked}");
 }
 
 /// The routes of the work system: for every record type its pages and API.
