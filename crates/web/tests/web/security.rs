@@ -396,6 +396,21 @@ async fn injection_and_markup_through_every_form_and_search_box_are_harmless() {
         }
     }
 
+    // Every upload of the table, the payload as the file's name and as its content.
+    for route in routes().filter(|r| matches!(r.send, Send::Upload)) {
+        let path = seed.fill(target, route.path);
+        for p in PAYLOADS {
+            let res = c.upload(&path, &format!("{p}.csv"), p.as_bytes()).await;
+            sent += 1;
+            let what = format!("upload {path} named {p:?}");
+            check(&what, &res, &mut failures);
+            if res.status == StatusCode::SEE_OTHER && res.location() != "/login" {
+                let next = c.get(res.location()).await;
+                check(&format!("{what}, then {}", res.location()), &next, &mut failures);
+            }
+        }
+    }
+
     // Markup stored in names (as an import or an old system might leave it) is escaped on
     // every page that shows it.
     let s = app.store();
