@@ -10,8 +10,6 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use shuangyong_domain::{OrgKind, OrgPath};
@@ -196,30 +194,20 @@ enum Landed {
 }
 
 /// Starts `args`, kills it with SIGKILL after `delay` (unless it ended first) and says where the
-/// kill landed, by the transaction's log lines read so far.
+/// kill landed, by the transaction's log lines the process wrote before it died (stderr is
+/// unbuffered: a line is in the pipe before the process goes on).
 fn kill_after(db: &Db, args: &[&str], delay: Duration) -> Landed {
     let mut child = db.cmd(args).spawn().unwrap();
-    let begun = Arc::new(AtomicBool::new(false));
-    let committed = Arc::new(AtomicBool::new(false));
     let stderr = child.stderr.take().unwrap();
-    let reader = {
-        let (begun, committed) = (begun.clone(), committed.clone());
-        std::thread::spawn(move || {
-            let mut all = String::new();
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if line.contains("transaction begun") {
-                    begun.store(true, Ordering::SeqCst);
-                }
-                if line.contains(": committed") {
-                    committed.store(true, Ordering::SeqCst);
-                }
-                all.push_str(&line);
-                all.push('\n');
-            }
-            all
-        })
-    };
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
     let deadline = Instant::now() + delay;
     let mut exited = None;
     while Instant::now() < deadline {
@@ -229,13 +217,6 @@ fn kill_after(db: &Db, args: &[&str], delay: Duration) -> Landed {
         }
         std::thread::sleep(Duration::from_millis(2).min(deadline.saturating_duration_since(Instant::now())));
     }
-    let landed = if exited.is_some() || committed.load(Ordering::SeqCst) {
-        Landed::After
-    } else if begun.load(Ordering::SeqCst) {
-        Landed::During
-    } else {
-        Landed::Before
-    };
     if exited.is_none() {
         child.kill().unwrap();
     }
@@ -245,7 +226,13 @@ fn kill_after(db: &Db, args: &[&str], delay: Duration) -> Landed {
         assert!(s.success(), "ended on its own with {s}: {log}");
     }
     assert!(!log.contains("panicked"), "{log}");
-    landed
+    if exited.is_some() || log.contains(": committed") {
+        Landed::After
+    } else if log.contains("transaction begun") {
+        Landed::During
+    } else {
+        Landed::Before
+    }
 }
 
 /// Runs `args` once to completion, timed.
