@@ -307,7 +307,7 @@ pub async fn list(
         wh.push(sql.replace('?', &format!("${}", params.len())));
     };
     if let Some(a) = filter.actor.as_deref().filter(|s| !s.is_empty()) {
-        push("actor_name LIKE ?", format!("%{}%", escape_like(a)).into(), &mut params);
+        push("actor_name LIKE ? ESCAPE '\\'", contains_pattern(a).into(), &mut params);
     }
     if let Some(id) = filter.actor_id {
         push("actor_id = ?", id.into(), &mut params);
@@ -325,7 +325,7 @@ pub async fn list(
         push("at < ?", shuangyong_domain::clock::day_start(d).into(), &mut params);
     }
     if let Some(t) = filter.text.as_deref().filter(|s| !s.is_empty()) {
-        push("summary LIKE ?", format!("%{}%", escape_like(t)).into(), &mut params);
+        push("summary LIKE ? ESCAPE '\\'", contains_pattern(t).into(), &mut params);
     }
     let wh = wh.join(" AND ");
     let total = store
@@ -357,10 +357,12 @@ pub async fn get(store: &Store, scope: &Scope, seq: i64) -> Result<Entry, StoreE
     Entry::from_row(&row)
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`-free engines: both engines
-/// treat `\` specially only when asked, so we drop the wildcards instead.
-pub(crate) fn escape_like(s: &str) -> String {
-    s.chars().filter(|c| *c != '%' && *c != '_').collect()
+/// A LIKE pattern matching text that contains `s` literally: `%`, `_` and `\` are escaped, for
+/// use with `LIKE … ESCAPE '\'` (the same on both engines). Dropping the wildcards instead would
+/// turn a search for `%` into no filter at all, listing everything.
+pub(crate) fn contains_pattern(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Every entry of a connection, for tests and the command line's own checks.

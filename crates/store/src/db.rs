@@ -30,10 +30,67 @@ pub enum StoreError {
     /// A second registration of an ID number: the message says where the first one is.
     #[error("{message}")]
     Duplicate { existing_id: i64, message: String },
+    /// The database's storage refused: the disk is full, the file is read-only or cannot be
+    /// opened. The message says what happened and what to do; nothing was written.
+    #[error("{message}")]
+    Storage {
+        message: String,
+        #[source]
+        source: DbErr,
+    },
     #[error(transparent)]
-    Db(#[from] DbErr),
+    Db(DbErr),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        match storage_problem(&e.to_string()) {
+            Some(message) => StoreError::Storage { message: message.to_owned(), source: e },
+            None => StoreError::Db(e),
+        }
+    }
+}
+
+/// Why an SQLite file that exists cannot be opened for writing, when the file system says so.
+fn sqlite_file_problem(url: &str) -> Option<&'static str> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = std::path::Path::new(path.split('?').next()?);
+    let err = std::fs::OpenOptions::new().append(true).open(path).err()?;
+    matches!(err.kind(), std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied)
+        .then(|| storage_problem("readonly database"))
+        .flatten()
+}
+
+/// The Chinese sentence for an engine error that comes from the storage under the database
+/// (the same words on SQLite and PostgreSQL), if it is one.
+fn storage_problem(error: &str) -> Option<&'static str> {
+    let e = error.to_lowercase();
+    let any = |needles: &[&str]| needles.iter().any(|n| e.contains(n));
+    if any(&["database or disk is full", "no space left on device", "could not extend file", "disk quota exceeded"]) {
+        Some(
+            "数据库所在的磁盘已满，本次操作没有保存任何数据。请清理磁盘空间（或把数据库移到空间充足的磁盘）后重试；\
+             如在网页上遇到，请联系系统管理员。",
+        )
+    } else if any(&["readonly database", "read-only file system", "read-only transaction", "(code: 8)"]) {
+        Some(
+            "数据库文件是只读的，无法写入，本次操作没有保存任何数据。请检查数据库文件及其所在目录的写权限、\
+             磁盘是否以只读方式挂载，改正后重试；如在网页上遇到，请联系系统管理员。",
+        )
+    } else if any(&["unable to open database file", "(code: 14)"]) {
+        Some(
+            "无法打开数据库文件：文件所在的目录不存在或不可写，或磁盘以只读方式挂载。\
+             请检查 --db 给出的路径、目录的写权限和磁盘后重试。",
+        )
+    } else if any(&["disk i/o error", "(code: 10)"]) {
+        Some(
+            "读写数据库文件时磁盘出错（磁盘故障，或空间、文件大小受限），本次操作没有保存任何数据。\
+             请检查磁盘（df -h）后重试；如在网页上遇到，请联系系统管理员。",
+        )
+    } else {
+        None
+    }
 }
 
 impl StoreError {
@@ -108,7 +165,13 @@ impl Store {
                 opts.max_connections(16).min_connections(1);
             }
         }
-        let db = Database::connect(opts).await?;
+        let db = Database::connect(opts).await.map_err(|e| match StoreError::from(e) {
+            StoreError::Storage { message, source } => StoreError::Storage {
+                message: format!("数据库 {url}：{}", sqlite_file_problem(url).unwrap_or(&message)),
+                source,
+            },
+            e => e,
+        })?;
         Ok(Store { db, backend, url: url.to_owned(), crypto: None })
     }
 

@@ -430,6 +430,11 @@ async fn audit_list_filters_and_respects_scope() {
     assert_eq!(total, 3, "三井镇, 三井村 and its user: {rows:?}");
     let f = audit::Filter { text: Some("lanyi".into()), ..Default::default() };
     assert_eq!(audit::list(s, &all, &f, Default::default()).await.unwrap().1, 1);
+    // Wildcards typed into the box match themselves, not everything (nor, dropped, no filter).
+    for typed in ["%", "_", "\\", "%%", "lany_"] {
+        let f = audit::Filter { text: Some(typed.into()), actor: Some(typed.into()), ..Default::default() };
+        assert_eq!(audit::list(s, &all, &f, Default::default()).await.unwrap().1, 0, "{typed}");
+    }
 }
 
 #[tokio::test]

@@ -117,6 +117,18 @@ fn same_origin(headers: &HeaderMap) -> bool {
     true
 }
 
+/// Whether a form or query (`%00`) or a JSON body (`\u0000`) carries a NUL character.
+fn has_nul(bytes: &[u8], json: bool) -> bool {
+    let escaped: &[u8] = if json { b"\\u0000" } else { b"%00" };
+    bytes.contains(&0) || bytes.windows(escaped.len()).any(|w| w == escaped)
+}
+
+fn nul_refused() -> AppError {
+    AppError::invalid(
+        "提交的内容含有空字符（NUL，一种看不见的控制字符），未保存。请删除后重新提交；从其他系统复制来的文字可能带有它。",
+    )
+}
+
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?
@@ -187,6 +199,25 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         if !ok {
             return reject(&path, AppError::Csrf);
         }
+    }
+
+    // A NUL character has no place in any field, and PostgreSQL cannot store one in text: refuse
+    // it here, once, with a message, instead of a server error from whichever query meets it.
+    if req.uri().query().is_some_and(|q| has_nul(q.as_bytes(), false)) {
+        return reject(&path, nul_refused());
+    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let json = content_type.starts_with("application/json");
+    if writes && (json || content_type.starts_with("application/x-www-form-urlencoded")) {
+        let (parts, body) = req.into_parts();
+        let bytes = match to_bytes(body, MAX_FORM).await {
+            Ok(b) => b,
+            Err(_) => return reject(&path, AppError::invalid("提交的内容过大，请分批提交")),
+        };
+        if has_nul(&bytes, json) {
+            return reject(&path, nul_refused());
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
     }
 
     req.extensions_mut().insert(ctx);

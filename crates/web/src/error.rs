@@ -31,6 +31,9 @@ pub enum AppError {
     TooMany(String),
     #[error("系统内部错误，请稍后重试；如果问题持续，请联系系统管理员")]
     Internal(#[source] anyhow::Error),
+    /// The database's storage refused (disk full, read-only): the message says so.
+    #[error("{0}")]
+    Unavailable(String, #[source] anyhow::Error),
 }
 
 impl AppError {
@@ -47,6 +50,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(..) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -60,12 +64,15 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::TooMany(_) => "too_many_requests",
             AppError::Internal(_) => "internal",
+            AppError::Unavailable(..) => "unavailable",
         }
     }
 
     fn log(&self) {
-        if let AppError::Internal(e) = self {
-            tracing::error!(error = ?e, "internal error");
+        match self {
+            AppError::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            AppError::Unavailable(_, e) => tracing::error!(error = ?e, "storage error"),
+            _ => {}
         }
     }
 }
@@ -77,6 +84,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Duplicate { message, .. } => AppError::Conflict(message),
+            StoreError::Storage { message, source } => AppError::Unavailable(message, source.into()),
             StoreError::Db(e) => AppError::Internal(e.into()),
             StoreError::Other(e) => AppError::Internal(e),
         }

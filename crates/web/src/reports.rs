@@ -250,6 +250,9 @@ async fn save_template(
             Ok(Redirect::to("/reports/summary").into_response())
         }
         Err(shuangyong_store::StoreError::Invalid(m)) => {
+            // Roll back first: the flash message is a write of its own, which would wait on
+            // this transaction's lock until the busy timeout (a 500 after 10 s on SQLite).
+            drop(tx);
             flash(&state, &auth.ctx, &format!("未保存：{m}")).await?;
             Ok(Redirect::to("/reports/template").into_response())
         }
@@ -448,7 +451,10 @@ async fn score_item(
             tx.commit().await?;
             flash(&state, &auth.ctx, "已保存自评").await?;
         }
-        Err(shuangyong_store::StoreError::Invalid(m)) => flash(&state, &auth.ctx, &format!("未保存：{m}")).await?,
+        Err(shuangyong_store::StoreError::Invalid(m)) => {
+            drop(tx);
+            flash(&state, &auth.ctx, &format!("未保存：{m}")).await?;
+        }
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&back).into_response())

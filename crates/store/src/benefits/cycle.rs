@@ -115,6 +115,7 @@ pub async fn run(
         .await?
         .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
         .try_get("", "id")?;
+    tracing::debug!(cycle, period = %p, "cycle: transaction begun");
     let rows = standard_rows(store, &tx, program.id).await?;
     let current = rates(program, &rows, period);
     // Lines are appended: this cycle's are those after the last one now (totals read them in order).
@@ -258,7 +259,7 @@ pub async fn run(
     .await?;
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: totals and audit written");
     tx.commit().await?;
-    tracing::debug!(elapsed = ?started.elapsed(), "cycle: committed");
+    tracing::debug!(cycle, elapsed = ?started.elapsed(), "cycle: committed");
     Ok(summary)
 }
 

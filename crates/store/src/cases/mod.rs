@@ -79,8 +79,7 @@ impl Where {
     /// A name containing the text typed.
     pub fn name(&mut self, column: &str, q: Option<&str>) {
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            let escaped = q.replace(['%', '_'], "");
-            self.push(&format!("{column} LIKE ?"), vec![format!("%{escaped}%").into()]);
+            self.push(&format!("{column} LIKE ? ESCAPE '\\'"), vec![crate::audit::contains_pattern(q).into()]);
         }
     }
 

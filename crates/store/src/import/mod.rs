@@ -252,6 +252,7 @@ pub async fn commit(
         .await?
         .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
         .try_get("", "id")?;
+    tracing::debug!(batch, rows = plan.rows.len(), "import: transaction begun");
     // A large load into a small table: drop the secondary indexes and build them again at the
     // end (one sort each instead of a million random inserts), inside the same transaction.
     let rebuild = if store.backend() == Backend::Sqlite && plan.rows.len() >= 20_000 {
@@ -327,6 +328,7 @@ pub async fn commit(
     )
     .await?;
     tx.commit().await?;
+    tracing::debug!(batch, "import: committed");
     if store.backend() == Backend::Sqlite {
         // Fresh statistics for the planner after a large load.
         let _ = store.exec(store.conn(), "PRAGMA optimize", []).await;

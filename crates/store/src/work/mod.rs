@@ -189,8 +189,7 @@ fn list_where(kind: &Kind, scope: &Scope, filter: &Filter) -> (String, Vec<Value
         sql.push(format!("{} = ${}", cf.name, params.len()));
     }
     if let Some(q) = filter.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()) {
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        params.push(format!("%{escaped}%").into());
+        params.push(crate::audit::contains_pattern(q).into());
         sql.push(format!("{} LIKE ${} ESCAPE '\\'", kind.title, params.len()));
     }
     (sql.join(" AND "), params)

@@ -218,7 +218,7 @@ async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Housing
         ))
     }
     .await;
-    let back = format!("/cases/housing/new?person={}", f.person_id.trim());
+    let back = super::back_to_new("/cases/housing/new", &f.person_id);
     after_form(&state, &auth, result, &back).await
 }
 

@@ -346,7 +346,7 @@ async fn submit(State(state): State<AppState>, auth: Auth, Form(f): Form<ClaimFo
         ))
     }
     .await;
-    let back = format!("/cases/medical/claims/new?person={}", f.person_id.trim());
+    let back = super::back_to_new("/cases/medical/claims/new", &f.person_id);
     after_form(&state, &auth, result, &back).await
 }
 

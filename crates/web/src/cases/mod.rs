@@ -100,6 +100,15 @@ pub(crate) fn id_field(raw: &str, what: &str) -> Result<i64, AppError> {
 
 /// After a form: on success a message and the next page; on a mistake the user can fix, the
 /// message and back to the form's page. Other errors (not found, forbidden) pass through.
+/// The form page to return to with the person kept: only a person number goes back into the
+/// address (anything else typed there would make a malformed, or unsendable, redirect).
+pub(crate) fn back_to_new(page: &str, person: &str) -> String {
+    match person.trim().parse::<i64>() {
+        Ok(id) => format!("{page}?person={id}"),
+        Err(_) => page.to_owned(),
+    }
+}
+
 pub(crate) async fn after_form(
     state: &AppState,
     auth: &Auth,

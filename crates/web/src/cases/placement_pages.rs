@@ -210,7 +210,7 @@ async fn create(State(state): State<AppState>, auth: Auth, Form(f): Form<Placeme
         Ok((format!("已登记 {} 的安置（{}）", p.person_name, p.state.label()), format!("/cases/placement/{}", p.id)))
     }
     .await;
-    after_form(&state, &auth, result, &format!("/cases/placement/new?person={}", f.person_id.trim())).await
+    after_form(&state, &auth, result, &super::back_to_new("/cases/placement/new", &f.person_id)).await
 }
 
 async fn show(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> Result<FormPage, AppError> {

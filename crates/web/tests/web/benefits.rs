@@ -301,3 +301,15 @@ async fn the_dashboard_links_every_figure_and_a_township_sees_its_own() {
     let sum = chief.get("/reports/summary?from=2024&to=2024").await;
     assert!(sum.body.contains("岢岚县简报") && sum.body.contains("&lt;b&gt;粗"), "escaped: {}", sum.body);
 }
+
+#[tokio::test]
+async fn a_template_too_long_is_refused_with_a_message_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    app.add_user("chief", Role::CountyClerk, "140929").await;
+    let mut chief = app.login("chief").await;
+    chief.get("/reports/template").await;
+    // The refusal's message is written after the transaction ends (it used to wait on its lock).
+    let res = chief.post_form("/reports/template", &[("text", &"长".repeat(20_001))]).await;
+    assert_eq!((res.status, res.location()), (StatusCode::SEE_OTHER, "/reports/template"), "{}", res.body);
+    assert!(chief.get("/reports/template").await.body.contains("模板不超过2万字"));
+}

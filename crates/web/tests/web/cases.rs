@@ -387,3 +387,38 @@ async fn a_housing_case_is_edited_advanced_and_refuses_stale_or_illegal_steps() 
     let res = c.post_form(&format!("{case}/state"), &[("to", "assessed"), ("on", "2024-02-01")]).await;
     assert!(c.get(res.location()).await.body.contains("案件已改为“评估”"));
 }
+
+#[tokio::test]
+async fn a_person_number_that_is_not_one_goes_back_to_an_empty_form_not_into_the_address() {
+    let app = TestApp::spawn().await;
+    app.add_user("county", Role::CountyClerk, "140929").await;
+    let mut c = app.login("county").await;
+    c.get("/cases").await;
+    for page in ["/cases/housing", "/cases/medical/claims", "/cases/placement"] {
+        for typed in ["\"><script>alert(1)</script>", "\u{202E}1", "' OR 1=1 --", "12 "] {
+            let res = c.post_form(page, &[("person_id", typed)]).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{page} {typed:?}: {}", res.body);
+            let back = if typed == "12 " { format!("{page}/new?person=12") } else { format!("{page}/new") };
+            assert_eq!(res.location(), back, "{page} {typed:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_nul_character_is_refused_with_a_message_in_forms_queries_and_json() {
+    let app = TestApp::spawn().await;
+    app.add_user("county", Role::CountyClerk, "140929").await;
+    let mut c = app.login("county").await;
+    c.get("/cases").await;
+    let before = shuangyong_store::audit::count(app.store(), app.store().conn()).await.unwrap();
+    let res = c.post_form("/cases/treatments", &[("person_id", "1"), ("note", "a\0b")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("空字符"), "{}", res.body);
+    let res = c.get("/cases/windows?q=a%00b").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res =
+        c.json(Method::POST, "/api/v1/cases/treatments", serde_json::json!({"person_id": "1", "note": "a\0b"})).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"]["code"], "invalid");
+    assert_eq!(shuangyong_store::audit::count(app.store(), app.store().conn()).await.unwrap(), before);
+}

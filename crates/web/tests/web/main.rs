@@ -8,5 +8,6 @@ mod login;
 mod matrix;
 mod pages;
 mod registry;
+mod security;
 mod support;
 mod work;

@@ -43,7 +43,7 @@ impl Who {
     }
 }
 
-enum Send {
+pub(crate) enum Send {
     Get,
     /// A multipart upload of an empty file.
     Upload,
@@ -51,10 +51,10 @@ enum Send {
     Json(Method, &'static str),
 }
 
-struct Route {
-    send: Send,
+pub(crate) struct Route {
+    pub(crate) send: Send,
     /// `{unit}`, `{user}` and `{seq}` are replaced by a target inside or outside the subtree.
-    path: &'static str,
+    pub(crate) path: &'static str,
     who: Who,
 }
 
@@ -62,7 +62,7 @@ const fn r(send: Send, path: &'static str, who: Who) -> Route {
     Route { send, path, who }
 }
 
-const ROUTES: &[Route] = &[
+pub(crate) const ROUTES: &[Route] = &[
     r(Send::Get, "/", Who::Anyone),
     r(Send::Get, "/org", Who::Anyone),
     r(Send::Get, "/account/password", Who::Anyone),
@@ -268,8 +268,13 @@ const ROUTES: &[Route] = &[
     r(Send::Get, "/api/docs/", Who::Anyone),
 ];
 
+/// Logging out: a write like any other.
+pub(crate) fn logout_route() -> Route {
+    r(Send::Form(&[]), "/logout", Who::Anyone)
+}
+
 /// A target: a unit, a user and an audit entry, all in one village.
-struct Target {
+pub(crate) struct Target {
     unit: String,
     user: String,
     seq: String,
@@ -309,9 +314,14 @@ fn classify(status: StatusCode, location: &str) -> Outcome {
     }
 }
 
-#[tokio::test]
-async fn every_route_for_every_role_inside_and_outside_the_subtree() {
-    let app = TestApp::spawn().await;
+/// What the routes' placeholders are filled with: a target inside 岚漪镇 (first) and one in
+/// 三井镇, and a county-wide cycle.
+pub(crate) struct Seed {
+    pub(crate) targets: Vec<Target>,
+    pub(crate) cycle: String,
+}
+
+pub(crate) async fn seed(app: &TestApp) -> Seed {
     let county = Scope::new(OrgPath::parse("140929").unwrap());
     // Targets in a village of 岚漪镇 (inside for users of 140929/01) and of 三井镇 (outside).
     let mut targets = Vec::new();
@@ -319,11 +329,11 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
         let u = app.add_user(name, Role::VillageContact, village).await;
         let f = Filter { entity: Some("org_unit".into()), text: Some(village.into()), ..Default::default() };
         let (entries, _) = audit::list(app.store(), &county, &f, Default::default()).await.unwrap();
-        let person = crate::support::add_person(&app, name, village).await;
+        let person = crate::support::add_person(app, name, village).await;
         // Two records of one name and birthday: a flag for the township's managers.
         let born = chrono::NaiveDate::from_ymd_opt(1948, 8, 1);
-        crate::support::add_person_born(&app, &format!("{name}重名"), village, born).await;
-        crate::support::add_person_born(&app, &format!("{name}重名"), village, born).await;
+        crate::support::add_person_born(app, &format!("{name}重名"), village, born).await;
+        crate::support::add_person_born(app, &format!("{name}重名"), village, born).await;
         let township = &village[..9];
         let s = app.store();
         let flag: i64 = s
@@ -383,8 +393,8 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             application: application.to_string(),
             sheet: sheet.to_string(),
             sheet_item: sheet_item.to_string(),
-            cases: crate::cases::seed_targets(&app, village, person).await,
-            work: work_targets(&app, village).await,
+            cases: crate::cases::seed_targets(app, village, person).await,
+            work: work_targets(app, village).await,
         });
     }
     // A county-wide cycle (not a subtree target: every reader of the county sees it).
@@ -400,6 +410,74 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
     .unwrap()
     .cycle
     .to_string();
+    Seed { targets, cycle }
+}
+
+impl Seed {
+    /// `s` with every placeholder replaced by the target's record (and the county's cycle).
+    pub(crate) fn fill(&self, target: &Target, s: &str) -> String {
+        let cycle = &self.cycle;
+        let mut s = s
+            .replace("{unit}", &target.unit)
+            .replace("{user}", &target.user)
+            .replace("{seq}", &target.seq)
+            .replace("{person}", &target.person)
+            .replace("{flag}", &target.flag)
+            .replace("{campaign}", &target.campaign)
+            .replace("{application}", &target.application)
+            .replace("{sheet_item}", &target.sheet_item)
+            .replace("{sheet}", &target.sheet)
+            .replace("{cycle}", cycle)
+            .replace("{housing}", &target.cases.housing)
+            .replace("{fund}", &target.cases.fund)
+            .replace("{claim}", &target.cases.claim)
+            .replace("{placement}", &target.cases.placement)
+            .replace("{course}", &target.cases.course)
+            .replace("{window}", &target.cases.window)
+            .replace("{attachment}", &target.cases.attachment);
+        for (key, id) in &target.work {
+            s = s.replace(&format!("{{work:{key}}}"), id);
+        }
+        s
+    }
+}
+
+/// The request a route's table row describes, with `csrf` as its token.
+pub(crate) fn request(route: &Route, path: &str, fill: &dyn Fn(&str) -> String, csrf: &str) -> Request<Body> {
+    match route.send {
+        Send::Get => Request::get(path).body(Body::empty()).unwrap(),
+        Send::Upload => {
+            let b = "----matrixBoundary";
+            let body = format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n\r\n--{b}--\r\n"
+            );
+            Request::post(format!("{path}?_csrf={}", csrf))
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
+                .body(Body::from(body))
+                .unwrap()
+        }
+        Send::Form(fields) => {
+            let mut all = vec![("_csrf".to_owned(), csrf.to_owned())];
+            all.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), fill(v))));
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+                .unwrap()
+        }
+        Send::Json(ref m, body) => Request::builder()
+            .method(m.clone())
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", csrf)
+            .body(Body::from(fill(body)))
+            .unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_inside_and_outside_the_subtree() {
+    let app = TestApp::spawn().await;
+    let seed = seed(&app).await;
     // Every role bound to 岚漪镇, and the county-wide admin and auditor.
     let mut actors: Vec<(Option<Role>, &str)> = vec![(None, "")];
     for role in Role::ALL {
@@ -427,60 +505,10 @@ async fn every_route_for_every_role_inside_and_outside_the_subtree() {
             let templated = route.path.replace("{cycle}", "").contains('{')
                 || matches!(route.send, Send::Form(f) if f.iter().any(|(_, v)| v.contains('{')))
                 || matches!(route.send, Send::Json(_, b) if b.contains('{') && b.contains("{unit}"));
-            for target in if templated { &targets[..] } else { &targets[..1] } {
-                let fill = |s: &str| {
-                    let mut s = s
-                        .replace("{unit}", &target.unit)
-                        .replace("{user}", &target.user)
-                        .replace("{seq}", &target.seq)
-                        .replace("{person}", &target.person)
-                        .replace("{flag}", &target.flag)
-                        .replace("{campaign}", &target.campaign)
-                        .replace("{application}", &target.application)
-                        .replace("{sheet_item}", &target.sheet_item)
-                        .replace("{sheet}", &target.sheet)
-                        .replace("{cycle}", &cycle)
-                        .replace("{housing}", &target.cases.housing)
-                        .replace("{fund}", &target.cases.fund)
-                        .replace("{claim}", &target.cases.claim)
-                        .replace("{placement}", &target.cases.placement)
-                        .replace("{course}", &target.cases.course)
-                        .replace("{window}", &target.cases.window)
-                        .replace("{attachment}", &target.cases.attachment);
-                    for (key, id) in &target.work {
-                        s = s.replace(&format!("{{work:{key}}}"), id);
-                    }
-                    s
-                };
+            for target in if templated { &seed.targets[..] } else { &seed.targets[..1] } {
+                let fill = |s: &str| seed.fill(target, s);
                 let path = fill(route.path);
-                let req = match route.send {
-                    Send::Get => Request::get(&path).body(Body::empty()).unwrap(),
-                    Send::Upload => {
-                        let b = "----matrixBoundary";
-                        let body = format!(
-                            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n\r\n--{b}--\r\n"
-                        );
-                        Request::post(format!("{path}?_csrf={}", c.csrf))
-                            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={b}"))
-                            .body(Body::from(body))
-                            .unwrap()
-                    }
-                    Send::Form(fields) => {
-                        let mut all = vec![("_csrf".to_owned(), c.csrf.clone())];
-                        all.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), fill(v))));
-                        Request::post(&path)
-                            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                            .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
-                            .unwrap()
-                    }
-                    Send::Json(ref m, body) => Request::builder()
-                        .method(m.clone())
-                        .uri(&path)
-                        .header(header::CONTENT_TYPE, "application/json")
-                        .header("x-csrf-token", c.csrf.clone())
-                        .body(Body::from(fill(body)))
-                        .unwrap(),
-                };
+                let req = request(route, &path, &fill, &c.csrf);
                 let method = req.method().clone();
                 let res = c.send(req).await;
                 let got = classify(res.status, res.location());
@@ -524,10 +552,61 @@ async fn a_visitor_finds_nothing_but_the_login_page_and_public_assets() {
     for path in ["/api/v1/me", "/api/v1/users", "/api/v1/openapi.json", "/api/v1/nothing"] {
         assert_eq!(c.get(path).await.status, StatusCode::UNAUTHORIZED, "{path}");
     }
+    // What the login page links to is public, and all there is.
+    let login = c.get("/login").await;
+    let mut linked = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for part in login.body.split(attr).skip(1) {
+            linked.push(part[..part.find('"').unwrap()].to_owned());
+        }
+    }
+    for link in linked.iter().filter(|l| !l.starts_with('#')) {
+        assert!(link.starts_with('/'), "the login page links away, to {link}");
+        let res = c.get(link).await;
+        if link == "/login" || link.starts_with("/assets/") {
+            assert_eq!(res.status, StatusCode::OK, "{link}");
+        } else {
+            assert_eq!((res.status, res.location()), (StatusCode::SEE_OTHER, "/login"), "{link}");
+        }
+    }
+    // Every route of the table, every method, its placeholders filled with real records: a
+    // visitor without a cookie, with a made-up one, and with the login form's session (and its
+    // token) is sent to log in; a write without a session is refused by its missing token first.
+    let seed = seed(&app).await;
+    let names = ["inside01", "outside02", "测试inside01"];
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for route in ROUTES.iter().chain(work_routes().iter()) {
+        for target in &seed.targets {
+            let fill = |s: &str| seed.fill(target, s);
+            let path = fill(route.path);
+            for cookie in [None, Some("made-up-session".to_owned()), c.cookie.clone()] {
+                let mut v = app.client();
+                v.cookie = cookie.clone();
+                let token = if cookie == c.cookie { c.csrf.clone() } else { String::new() };
+                let res = v.send(request(route, &path, &fill, &token)).await;
+                checked += 1;
+                let login = matches!(classify(res.status, res.location()), Outcome::Login);
+                let refused_write = !matches!(route.send, Send::Get)
+                    && cookie != c.cookie
+                    && res.status == StatusCode::FORBIDDEN
+                    && (res.body.contains("安全校验未通过") || res.body.contains("\"csrf\""));
+                if !(login || refused_write) {
+                    failures.push(format!("{path} ({cookie:?}): {} {}", res.status, res.location()));
+                }
+                if let Some(n) = names.iter().find(|n| res.body.contains(*n)) {
+                    failures.push(format!("{path} ({cookie:?}) shows {n}"));
+                }
+            }
+        }
+    }
+    println!("visitor crawl: {checked} requests");
+    assert!(failures.is_empty(), "{} of {checked}:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked > 1000, "the table shrank: {checked}");
 }
 
 /// The routes of the work system: for every record type its pages and API.
-fn work_routes() -> &'static [Route] {
+pub(crate) fn work_routes() -> &'static [Route] {
     static ROUTES: std::sync::OnceLock<Vec<Route>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| {
         let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
