@@ -250,6 +250,8 @@ async fn save_template(
             Ok(Redirect::to("/reports/summary").into_response())
         }
         Err(shuangyong_store::StoreError::Invalid(m)) => {
+            // The transaction ends before the flash message is written (one writer at a time).
+            drop(tx);
             flash(&state, &auth.ctx, &format!("未保存：{m}")).await?;
             Ok(Redirect::to("/reports/template").into_response())
         }
@@ -339,6 +341,7 @@ async fn import_sheet(
             Ok(Redirect::to(&format!("/reports/assessment/{id}")).into_response())
         }
         Ok(Err(errors)) => {
+            drop(tx);
             let list: Vec<String> =
                 errors.iter().take(8).map(|e| format!("第{}行{}：{}", e.row, e.column, e.reason)).collect();
             flash(
@@ -350,6 +353,7 @@ async fn import_sheet(
             Ok(Redirect::to(back).into_response())
         }
         Err(shuangyong_store::StoreError::Invalid(m)) => {
+            drop(tx);
             flash(&state, &auth.ctx, &format!("未导入：{m}")).await?;
             Ok(Redirect::to(back).into_response())
         }
@@ -448,7 +452,10 @@ async fn score_item(
             tx.commit().await?;
             flash(&state, &auth.ctx, "已保存自评").await?;
         }
-        Err(shuangyong_store::StoreError::Invalid(m)) => flash(&state, &auth.ctx, &format!("未保存：{m}")).await?,
+        Err(shuangyong_store::StoreError::Invalid(m)) => {
+            drop(tx);
+            flash(&state, &auth.ctx, &format!("未保存：{m}")).await?
+        }
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&back).into_response())
