@@ -62,7 +62,8 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-async fn county(store: &Store) -> anyhow::Result<Vec<String>> {
+/// The synthetic county (`140929`, townships `01…`, villages `001…`); returns the villages' paths.
+pub(crate) async fn county(store: &Store) -> anyhow::Result<Vec<String>> {
     let tx = store.begin_write().await?;
     let actor = Actor::system("基准测试");
     let root = OrgPath::parse("140929")?;

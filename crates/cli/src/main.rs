@@ -18,6 +18,7 @@ use shuangyong_store::{Scope, Store, backup};
 
 mod bench;
 mod demo;
+mod load;
 
 #[derive(Parser)]
 #[command(name = "shuangyong", version, about = "双拥工作平台：县双拥办的工作系统（Web 界面、JSON 接口与命令行）")]
@@ -97,6 +98,26 @@ enum Command {
         json: bool,
         /// Where the generated file and databases go.
         #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
+    /// The load test: N logged-in clients search, read pages and write through the web forms for a
+    /// fixed time against a synthetic county served on 127.0.0.1; counts, errors, p50/p99 per kind.
+    /// Uses `--db` when given (it must be an empty database), else a fresh SQLite file in `--dir`.
+    /// Exits 1 on any error or when a write cannot be read back.
+    Load {
+        /// How many synthetic people.
+        #[arg(long, default_value_t = 100_000)]
+        persons: usize,
+        /// Concurrent clients, each logged in with its own session and connection.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// How long the clients run.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long)]
+        json: bool,
+        /// Where the generated file (and the SQLite database) go.
+        #[arg(long, default_value = "target/load")]
         dir: PathBuf,
     },
     /// Write a consistent copy of the (SQLite) database while it is in use.
@@ -403,6 +424,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&results)?);
             } else {
                 bench::print(&results);
+            }
+        }
+        Command::Load { persons, clients, seconds, json, dir } => {
+            let db = (std::env::var_os("SHUANGYONG_DB").is_some() || cli.db != "sqlite://shuangyong.db")
+                .then(|| cli.db.clone());
+            let report = load::run(load::Options { persons, clients, seconds, db, dir }).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                load::print(&report);
+            }
+            if !report.ok {
+                return Ok(ExitCode::FAILURE);
             }
         }
         Command::Backup { file } => {

@@ -346,3 +346,41 @@ async fn import_previews_commits_once_and_export_masks_unless_full() {
     assert!(!o.status.success());
     assert!(text(&o).contains("找不到密钥文件"), "{}", text(&o));
 }
+
+/// The load test's smoke run (the full run is `bench/load.sh`): a small county, eight clients for
+/// five seconds searching, reading and writing through the real forms. Any error, or a write that
+/// cannot be read back, fails it; the writes it reports are in the database.
+#[tokio::test]
+async fn the_load_test_runs_without_errors_and_its_writes_land() {
+    let (url, _file) = testing::empty_url().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    let args = ["load", "--persons", "2000", "--clients", "8", "--seconds", "5", "--json", "--dir", dir_arg];
+    let o = run(&url, &args, "");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["errors"], 0, "{v}");
+    assert_eq!(v["ok"], true);
+    let requests = |kind: &str| {
+        v["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == kind).map(|k| k["requests"].as_u64().unwrap())
+    };
+    for kind in ["查找：姓名", "查找：首字母", "人员页", "写：保存人员电话和住址", "写：提交待遇申请"]
+    {
+        assert!(requests(kind).unwrap() > 0, "{kind}: {v}");
+    }
+    // The database holds what the clients saved.
+    let store = shuangyong_store::Store::connect(&url).await.unwrap();
+    let applications = store.count("benefit_application").await.unwrap();
+    assert!(applications > 0);
+    assert_eq!(v["verified"]["applications"], applications);
+    assert_eq!(v["verified"]["visits"], store.count("support_visit").await.unwrap());
+    let edited = store
+        .count_of(store.conn(), "SELECT COUNT(*) AS n FROM person WHERE address LIKE '压测路%'", [])
+        .await
+        .unwrap();
+    assert_eq!(v["verified"]["edits"], edited, "every person edited has the new address");
+    // The run refuses a database that is not empty.
+    let o = run(&url, &args, "");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("不是空库"), "{}", text(&o));
+}

@@ -53,6 +53,17 @@ impl From<DbErr> for StoreError {
     }
 }
 
+/// A connection error, with a storage problem told in terms of the database it is about.
+fn located(e: sea_orm::DbErr, url: &str) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Storage { message, source } => StoreError::Storage {
+            message: format!("数据库 {url}：{}", sqlite_file_problem(url).unwrap_or(&message)),
+            source,
+        },
+        e => e,
+    }
+}
+
 /// Why an SQLite file that exists cannot be opened for writing, when the file system says so.
 fn sqlite_file_problem(url: &str) -> Option<&'static str> {
     let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
@@ -108,6 +119,12 @@ pub fn now() -> DateTime<Utc> {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// SQLite only: one connection that every write goes through. SQLite takes one writer at a
+    /// time; with writers spread over the read pool, those waiting for the lock each held a pooled
+    /// connection while the one holding it waited for a connection to read through — until the
+    /// busy timeout failed them ("database is locked"). Writers now queue for this connection
+    /// without holding any other, and reads inside a write never wait for a writer.
+    writer: Option<DatabaseConnection>,
     backend: Backend,
     url: String,
     crypto: Option<std::sync::Arc<crate::crypto::FieldCrypto>>,
@@ -146,33 +163,43 @@ impl Store {
                 "无法识别的数据库地址“{url}”：请使用 sqlite://文件名 或 postgres://用户@主机/库名"
             )));
         };
-        let mut opts = ConnectOptions::new(url.to_owned());
-        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
-        match backend {
+        let options = |max: u32| {
+            let mut opts = ConnectOptions::new(url.to_owned());
+            opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+            match backend {
+                Backend::Sqlite => {
+                    opts.max_connections(max).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                        o.create_if_missing(true)
+                            .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                            .foreign_keys(true)
+                            .busy_timeout(Duration::from_secs(10))
+                            // 64 MiB of page cache per connection, temporary B-trees in memory.
+                            .pragma("cache_size", "-65536")
+                            .pragma("temp_store", "memory")
+                    });
+                }
+                Backend::Postgres => {
+                    opts.max_connections(max).min_connections(1);
+                }
+            }
+            opts
+        };
+        let (db, writer) = match backend {
             Backend::Sqlite => {
-                opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
-                        .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(10))
-                        // 64 MiB of page cache per connection, temporary B-trees in memory.
-                        .pragma("cache_size", "-65536")
-                        .pragma("temp_store", "memory")
-                });
+                let db = Database::connect(options(8)).await.map_err(|e| located(e, url))?;
+                // An in-memory database is one per connection: there, writes share the pool.
+                let shared_file = !url.contains(":memory:") && !url.contains("mode=memory");
+                let writer = if shared_file {
+                    Some(Database::connect(options(1)).await.map_err(|e| located(e, url))?)
+                } else {
+                    None
+                };
+                (db, writer)
             }
-            Backend::Postgres => {
-                opts.max_connections(16).min_connections(1);
-            }
-        }
-        let db = Database::connect(opts).await.map_err(|e| match StoreError::from(e) {
-            StoreError::Storage { message, source } => StoreError::Storage {
-                message: format!("数据库 {url}：{}", sqlite_file_problem(url).unwrap_or(&message)),
-                source,
-            },
-            e => e,
-        })?;
-        Ok(Store { db, backend, url: url.to_owned(), crypto: None })
+            Backend::Postgres => (Database::connect(options(16)).await.map_err(|e| located(e, url))?, None),
+        };
+        Ok(Store { db, writer, backend, url: url.to_owned(), crypto: None })
     }
 
     /// Connects and brings the schema up to date.
@@ -207,6 +234,13 @@ impl Store {
 
     pub fn conn(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// Where a single write statement outside a transaction goes (sessions, flash messages): on
+    /// SQLite the one writer connection, so it queues behind a write transaction instead of
+    /// holding a pooled connection while it waits for the lock.
+    pub fn write_conn(&self) -> &DatabaseConnection {
+        self.writer.as_ref().unwrap_or(&self.db)
     }
 
     fn db_backend(&self) -> DbBackend {
@@ -272,7 +306,7 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(self.db.begin_with_options(opts).await?)
+        Ok(self.write_conn().begin_with_options(opts).await?)
     }
 
     /// Runs a query and returns all rows.
@@ -322,6 +356,9 @@ impl Store {
     }
 
     pub async fn close(self) -> Result<(), StoreError> {
+        if let Some(w) = self.writer {
+            w.close().await?;
+        }
         self.db.close().await?;
         Ok(())
     }

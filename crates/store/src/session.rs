@@ -40,7 +40,7 @@ async fn insert(store: &Store, user_id: Option<i64>, hours: i64) -> Result<Sessi
     let expires = t + Duration::hours(hours);
     store
         .exec(
-            store.conn(),
+            store.write_conn(),
             "INSERT INTO user_session (id, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             [key(&token).into(), user_id.into(), csrf.clone().into(), t.into(), expires.into()],
         )
@@ -85,7 +85,7 @@ pub async fn load(store: &Store, token: &str) -> Result<Option<Session>, StoreEr
 /// CSRF token, takes its place.
 pub async fn login(store: &Store, old_token: Option<&str>, user: User) -> Result<Session, StoreError> {
     if let Some(old) = old_token {
-        store.exec(store.conn(), "DELETE FROM user_session WHERE id = $1", [key(old).into()]).await?;
+        store.exec(store.write_conn(), "DELETE FROM user_session WHERE id = $1", [key(old).into()]).await?;
     }
     let mut s = insert(store, Some(user.id), USER_HOURS).await?;
     s.user = Some(user);
@@ -94,14 +94,18 @@ pub async fn login(store: &Store, old_token: Option<&str>, user: User) -> Result
 
 /// Ends a session.
 pub async fn logout(store: &Store, token: &str) -> Result<(), StoreError> {
-    store.exec(store.conn(), "DELETE FROM user_session WHERE id = $1", [key(token).into()]).await?;
+    store.exec(store.write_conn(), "DELETE FROM user_session WHERE id = $1", [key(token).into()]).await?;
     Ok(())
 }
 
 /// Stores a one-time message shown on the next page.
 pub async fn set_flash(store: &Store, token: &str, message: &str) -> Result<(), StoreError> {
     store
-        .exec(store.conn(), "UPDATE user_session SET flash = $1 WHERE id = $2", [message.into(), key(token).into()])
+        .exec(
+            store.write_conn(),
+            "UPDATE user_session SET flash = $1 WHERE id = $2",
+            [message.into(), key(token).into()],
+        )
         .await?;
     Ok(())
 }
@@ -112,21 +116,23 @@ pub async fn take_flash(store: &Store, token: &str) -> Result<Option<String>, St
         store.query_one(store.conn(), "SELECT flash FROM user_session WHERE id = $1", [key(token).into()]).await?;
     let flash: Option<String> = row.map(|r| r.try_get("", "flash")).transpose()?.flatten();
     if flash.is_some() {
-        store.exec(store.conn(), "UPDATE user_session SET flash = NULL WHERE id = $1", [key(token).into()]).await?;
+        store
+            .exec(store.write_conn(), "UPDATE user_session SET flash = NULL WHERE id = $1", [key(token).into()])
+            .await?;
     }
     Ok(flash)
 }
 
 /// Deletes expired sessions; returns how many.
 pub async fn purge_expired(store: &Store) -> Result<u64, StoreError> {
-    store.exec(store.conn(), "DELETE FROM user_session WHERE expires_at <= $1", [now().into()]).await
+    store.exec(store.write_conn(), "DELETE FROM user_session WHERE expires_at <= $1", [now().into()]).await
 }
 
 /// Ends every session of a user but the one given (after a password change).
 pub async fn end_others(store: &Store, user_id: i64, keep_token: &str) -> Result<u64, StoreError> {
     store
         .exec(
-            store.conn(),
+            store.write_conn(),
             "DELETE FROM user_session WHERE user_id = $1 AND id <> $2",
             [user_id.into(), key(keep_token).into()],
         )

@@ -497,3 +497,43 @@ async fn a_backup_taken_while_others_write_is_consistent() {
         assert!(matches!(audit::verify(&b).await.unwrap(), Verdict::Intact { .. }), "{}", copy.display());
     }
 }
+
+/// Many writers at once, each reading through the pool inside its transaction and then writing a
+/// flash message outside it — what concurrent form posts do. On SQLite the writers used to hold
+/// every pooled connection while waiting for the lock, the one holding it could not get a
+/// connection to read, and the busy timeout failed them with "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_that_read_inside_their_transaction_all_succeed() {
+    let db = testing::fresh().await;
+    seed_tree(&db.store).await;
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let s = session::create_anonymous(&store).await?;
+            for n in 0..5 {
+                let tx = store.begin_write().await?;
+                store
+                    .exec(&tx, "UPDATE org_unit SET note = $1 WHERE path = '140929'", [format!("{i}-{n}").into()])
+                    .await?;
+                // A read through the pool while holding the write lock.
+                store.count("org_unit").await?;
+                tx.commit().await?;
+                session::set_flash(&store, &s.token, &format!("已保存 {i}-{n}")).await?;
+            }
+            Ok::<_, shuangyong_store::StoreError>(())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let note: String = db
+        .store
+        .query_one(db.store.conn(), "SELECT note FROM org_unit WHERE path = '140929'", [])
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "note")
+        .unwrap();
+    assert!(note.ends_with("-4"), "the last write of some writer: {note}");
+}

@@ -342,6 +342,7 @@ async fn import_sheet(
             Ok(Redirect::to(&format!("/reports/assessment/{id}")).into_response())
         }
         Ok(Err(errors)) => {
+            drop(tx);
             let list: Vec<String> =
                 errors.iter().take(8).map(|e| format!("第{}行{}：{}", e.row, e.column, e.reason)).collect();
             flash(
@@ -353,6 +354,7 @@ async fn import_sheet(
             Ok(Redirect::to(back).into_response())
         }
         Err(shuangyong_store::StoreError::Invalid(m)) => {
+            drop(tx);
             flash(&state, &auth.ctx, &format!("未导入：{m}")).await?;
             Ok(Redirect::to(back).into_response())
         }

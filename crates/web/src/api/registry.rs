@@ -163,7 +163,7 @@ pub async fn create(
 ) -> ApiResult<PersonView> {
     auth.require(auth.user.role.may_edit_people())?;
     let input = form
-        .parse(false)
+        .parse(None)
         .map_err(|fields| ApiError(AppError::Invalid { message: "请修正标出的字段".into(), fields }))?;
     let tx = state.store.begin_write().await?;
     let p = registry::create(&state.store, &tx, &auth.user.actor(), &auth.scope(), input).await.map_err(refusal)?;
@@ -181,9 +181,9 @@ pub async fn update(
     ApiJson(form): ApiJson<PersonForm>,
 ) -> ApiResult<PersonView> {
     auth.require(auth.user.role.may_edit_people())?;
-    registry::get(&state.store, &auth.scope(), id).await?;
+    let current = registry::get(&state.store, &auth.scope(), id).await?;
     let input = form
-        .parse(true)
+        .parse(Some(&current))
         .map_err(|fields| ApiError(AppError::Invalid { message: "请修正标出的字段".into(), fields }))?;
     let tx: Tx = state.store.begin_write().await?;
     let p = registry::update(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, form.version, input)

@@ -172,8 +172,11 @@ impl PersonForm {
         self.categories.iter().any(|c| c == code)
     }
 
-    /// Parses every field; `editing` lets sensitive fields stay empty (kept).
-    pub fn parse(&self, editing: bool) -> Result<PersonInput, FieldErrors> {
+    /// Parses every field. On edit (`stored` is the person as saved) sensitive fields may stay
+    /// empty (kept), and a status kept as it was needs no change date when none was recorded
+    /// (people imported as 迁出 or 死亡 come without one, and their phone must still be editable).
+    pub fn parse(&self, stored: Option<&Person>) -> Result<PersonInput, FieldErrors> {
+        let editing = stored.is_some();
         let mut e = FieldErrors::new();
         let name = self.name.trim().to_owned();
         if name.is_empty() {
@@ -233,9 +236,11 @@ impl PersonForm {
             e.insert("status", "请选择状态".into());
         }
         let status_date = optional_date(&self.status_date, "status_date", &mut e);
+        let unchanged_without_date = stored.is_some_and(|p| Some(p.status) == status && p.status_date.is_none());
         if matches!(status, Some(s) if s != PersonStatus::Normal)
             && status_date.is_none()
             && !e.contains_key("status_date")
+            && !unchanged_without_date
         {
             e.insert("status_date", "状态不是“正常”时，请填写变动日期".into());
         }

@@ -233,7 +233,7 @@ async fn create(State(state): State<AppState>, auth: Auth, RawForm(body): RawFor
     let form = PersonForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
     let mut errors = FieldErrors::new();
     let mut duplicate_of = None;
-    match form.parse(false) {
+    match form.parse(None) {
         Ok(input) => {
             let tx = state.store.begin_write().await?;
             match registry::create(&state.store, &tx, &auth.user.actor(), &auth.scope(), input).await {
@@ -268,7 +268,7 @@ async fn update(
     let form = PersonForm::from_pairs(serde_urlencoded::from_bytes(&body).unwrap_or_default());
     let mut errors = FieldErrors::new();
     let mut duplicate_of = None;
-    match form.parse(true) {
+    match form.parse(Some(&current)) {
         Ok(input) => {
             let tx = state.store.begin_write().await?;
             match registry::update(&state.store, &tx, &auth.user.actor(), &auth.scope(), id, form.version, input).await

@@ -172,6 +172,43 @@ async fn editing_keeps_what_was_not_retyped_and_refuses_stale_forms() {
     assert!(res.body.contains("已被他人修改"));
 }
 
+/// People imported as 迁出 or 死亡 have no change date (the import template has no such column):
+/// their phone can still be changed without inventing one, but a status changed by hand needs it.
+#[tokio::test]
+async fn a_status_kept_as_imported_needs_no_change_date() {
+    let app = TestApp::spawn().await;
+    app.add_user("lanyi", Role::TownshipClerk, "140929/01").await;
+    let pid = add_person(&app, "钱七", "140929/01/001").await;
+    let s = app.store();
+    s.exec(s.conn(), "UPDATE person SET status = 'moved_out', status_date = NULL WHERE id = $1", [pid.into()])
+        .await
+        .unwrap();
+    let mut c = app.login("lanyi").await;
+    let form = c.get(&format!("/registry/{pid}/edit")).await;
+    assert!(form.body.contains("value=\"moved_out\" selected"), "{}", form.body);
+    let with = |status: &'static str, version: &'static str| {
+        vec![
+            ("name", "钱七"),
+            ("registration", "rural"),
+            ("org_path", "140929/01/001"),
+            ("categories", "veteran"),
+            ("status", status),
+            ("status_date", ""),
+            ("phone", "13912345678"),
+            ("version", version),
+        ]
+    };
+    // Another status without a date: still refused.
+    let res = c.post_form(&format!("/registry/{pid}"), &with("deceased", "1")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("请填写变动日期"), "{}", res.body);
+    // The status as it was, a new phone: saved.
+    let res = c.post_form(&format!("/registry/{pid}"), &with("moved_out", "1")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = c.get(&format!("/registry/{pid}")).await;
+    assert!(page.body.contains("139****5678"), "the new phone is saved");
+}
+
 #[tokio::test]
 async fn bad_search_input_is_harmless() {
     let app = TestApp::spawn().await;
