@@ -177,6 +177,9 @@ impl Store {
                             // 64 MiB of page cache per connection, temporary B-trees in memory.
                             .pragma("cache_size", "-65536")
                             .pragma("temp_store", "memory")
+                            // LIKE as case-sensitive as `=`: then `org_path LIKE '140929/01/%'` (every
+                            // scope) is a range on the org_path index instead of a scan of the table.
+                            .pragma("case_sensitive_like", "ON")
                     });
                 }
                 Backend::Postgres => {

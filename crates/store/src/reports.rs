@@ -348,15 +348,15 @@ pub async fn by_unit(
     key: &str,
     from: i32,
     to: i32,
-) -> Result<Vec<(String, OrgPath, i64)>, StoreError> {
+) -> Result<Vec<(String, OrgPath, i64, String)>, StoreError> {
     let mut out = Vec::new();
     for u in crate::org::children(store, scope, scope.root()).await? {
         if matches!(u.kind, shuangyong_domain::OrgKind::MilitaryUnit) {
             continue;
         }
         let sub = Scope::new(u.path.clone());
-        if let Some((v, _)) = value(store, &sub, key, from, to).await? {
-            out.push((u.name, u.path, v));
+        if let Some((v, href)) = value(store, &sub, key, from, to).await? {
+            out.push((u.name, u.path, v, href));
         }
     }
     Ok(out)

@@ -537,3 +537,37 @@ async fn concurrent_writers_that_read_inside_their_transaction_all_succeed() {
         .unwrap();
     assert!(note.ends_with("-4"), "the last write of some writer: {note}");
 }
+
+#[tokio::test]
+async fn a_scope_is_a_range_of_the_org_path_index_not_a_scan() {
+    let db = testing::fresh().await;
+    let s = &db.store;
+    seed_tree(s).await;
+    let scope = Scope::new(path("140929/01"));
+    // Users of the two townships: the scope holds 岚漪镇 and its village, not 三井镇.
+    for (name, at) in
+        [("usera", "140929/01"), ("userb", "140929/01/001"), ("userc", "140929/02"), ("userd", "140929/02/001")]
+    {
+        add_user(s, name, Role::TownshipClerk, at).await;
+    }
+    let (cond, vals) = scope.sql("org_path", 1);
+    let n =
+        s.count_of(s.conn(), &format!("SELECT COUNT(*) AS n FROM app_user WHERE {cond}"), vals.clone()).await.unwrap();
+    assert_eq!(n, 2);
+    if s.backend() == Backend::Sqlite {
+        // SQLite uses an index for LIKE only when LIKE is case-sensitive (the connection's pragma).
+        let plan = s
+            .query_all(
+                s.conn(),
+                &format!("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM person p WHERE {}", scope.sql("p.org_path", 1).0),
+                vals,
+            )
+            .await
+            .unwrap();
+        let detail: Vec<String> = plan.iter().map(|r| r.try_get::<String>("", "detail").unwrap()).collect();
+        assert!(
+            detail.iter().all(|d| !d.starts_with("SCAN")) && detail.iter().any(|d| d.contains("org_path>?")),
+            "{detail:?}"
+        );
+    }
+}

@@ -107,9 +107,8 @@ async fn dashboard(
     for key in BY_UNIT {
         let Some(m) = reports::metric(key) else { continue };
         let mut bars = Vec::new();
-        for (name, path, v) in reports::by_unit(store, &scope, key, year, year).await? {
-            let sub = shuangyong_store::Scope::new(path);
-            let href = reports::value(store, &sub, key, year, year).await?.map(|(_, h)| h).unwrap_or_default();
+        // Each bar links to the records its figure was computed from (the unit's own list).
+        for (name, _, v, href) in reports::by_unit(store, &scope, key, year, year).await? {
             let f = Figure::new(m.key, m.section, m.label, v, m.measure, m.style, String::new());
             bars.push(Bar { label: name, value: v, words: f.words(), href });
         }
