@@ -810,7 +810,9 @@ pub async fn list(
     filter: &Filter,
     page: Page,
 ) -> Result<(Vec<PersonRow>, i64), StoreError> {
-    let (cond, vals) = scope.sql("p.org_path", 1);
+    // A search term has an index of its own, far narrower than a county's or township's people.
+    let searching = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let (cond, vals) = if searching { scope.sql_unindexed("p.org_path", 1) } else { scope.sql("p.org_path", 1) };
     let mut wh = vec![cond];
     let mut params: Vec<Value> = vals.into();
     let add = |sql: &str, vs: Vec<Value>, params: &mut Vec<Value>, wh: &mut Vec<String>| {

@@ -36,4 +36,11 @@ impl Scope {
             [self.root.as_str().into(), self.root.descendants_pattern().into()],
         )
     }
+
+    /// The same condition in a form no index can serve (`column || ''`), for queries where another
+    /// condition is far more selective: a name or ID searched county-wide must be looked up by its
+    /// own index, not by walking every person of the county in the org_path index.
+    pub fn sql_unindexed(&self, column: &str, first: usize) -> (String, [sea_orm::Value; 2]) {
+        self.sql(&format!("{column} || ''"), first)
+    }
 }
