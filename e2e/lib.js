@@ -141,10 +141,27 @@ const NAMES = {
   smqs: '司马秋实',
 };
 
+/**
+ * One Chromium for the test file: launched before its tests, closed after them. Returns a getter,
+ * since the browser exists only once `before` has run.
+ */
+function useBrowser() {
+  const { before, after } = require('node:test');
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
+}
+
 module.exports = {
   BASE_URL,
   SHOTS,
   launch,
+  useBrowser,
   freshPage,
   login,
   logout,

@@ -2,20 +2,14 @@
 // workbench under the account's name, and logging out ends the session.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, freshPage, login, logout, shot, alertBox } = require('../lib');
+const { useBrowser, freshPage, login, logout, shot, alertBox } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('log in, see the workbench, log out', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
 
   // Anything behind the login sends the visitor to the login page.
   await page.goto('/registry');

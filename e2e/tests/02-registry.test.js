@@ -1,20 +1,14 @@
 // Registering a person through the form, and finding them again by pinyin initials.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, freshPage, login, shot, flash, idFromUrl, idNumber, NAMES } = require('../lib');
+const { useBrowser, freshPage, login, shot, flash, idFromUrl, idNumber, NAMES } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('register a person and find them by pinyin initials', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
   await login(page, 'county');
   const name = NAMES.oycl;
   const id = idNumber('19650312');

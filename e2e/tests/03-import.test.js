@@ -2,23 +2,17 @@
 // ones, and find them in the registry.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, freshPage, login, shot, flash, idNumber, NAMES } = require('../lib');
+const { useBrowser, freshPage, login, shot, flash, idNumber, NAMES } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const HEADER =
   '姓名,身份证号,性别,民族,户籍性质,所属单位,人员类别,入伍时间,退役时间,伤残性质,伤残等级,联系电话,银行账号,开户银行,享受待遇,状态';
 
 test('upload an import file, read the row errors, commit', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
   await login(page, 'county');
   const good = [
     [NAMES.zgyf, idNumber('19580704'), '团城村'],
@@ -62,7 +56,7 @@ test('upload an import file, read the row errors, commit', async () => {
   await shot(page, '07-import-preview');
 
   // Nothing is written before the commit (looked up in a second tab of the same session).
-  const probe = await browser.context.newPage();
+  const probe = await browser().context.newPage();
   await probe.goto(`/registry?q=${good[0][1].slice(12)}`);
   await probe.locator('table.list').waitFor();
   assert.equal(await probe.locator('table.list tbody').getByRole('link', { name: good[0][0], exact: true }).count(), 0);

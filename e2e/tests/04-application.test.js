@@ -3,22 +3,16 @@
 // nobody decides on their own submission, and the person is then enrolled.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, freshPage, login, logout, shot, flash, idFromUrl, idNumber } = require('../lib');
+const { useBrowser, freshPage, login, logout, shot, flash, idFromUrl, idNumber } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const PROGRAM = '残疾抚恤金';
 
 test('submit, review and approve an application', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
 
   // 1. The village contact (团城村) registers the person and submits the application.
   await login(page, 'tuancheng');

@@ -2,18 +2,12 @@
 // approves (the computer may not), and the bank file downloads with a line per payment.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { launch, freshPage, login, logout, shot, flash, idFromUrl } = require('../lib');
+const { useBrowser, freshPage, login, logout, shot, flash, idFromUrl } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const PROGRAM = '残疾抚恤金';
 
@@ -26,7 +20,7 @@ async function download(page, button) {
 }
 
 test('run, approve and export a cycle', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
   await login(page, 'county');
 
   await page.goto('/benefits/cycles');

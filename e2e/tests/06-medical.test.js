@@ -2,17 +2,11 @@
 // reasons shown, approved by another manager and paid out of the fund.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { launch, freshPage, login, logout, shot, flash, alertBox, idFromUrl } = require('../lib');
+const { useBrowser, freshPage, login, logout, shot, flash, alertBox, idFromUrl } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** "1,234.50" → 123450 fen. */
 function fen(text) {
@@ -22,7 +16,7 @@ function fen(text) {
 }
 
 test('record a medical claim', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
   await login(page, 'county');
 
   // A disabled serviceman from the registry.

@@ -2,18 +2,12 @@
 // web page with linked figures and as a Word file. Seen by the county leader (read-only).
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { launch, freshPage, login, shot, pagerTotal } = require('../lib');
+const { useBrowser, freshPage, login, shot, pagerTotal } = require('../lib');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** The figure card with this label: its words ("167名") and the card to click. */
 async function card(page, label) {
@@ -30,7 +24,7 @@ function exact(words) {
 }
 
 test('open the dashboard, click a figure and land on its records', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
   await login(page, 'leader');
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '统计报告', exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/reports');
@@ -66,7 +60,7 @@ test('open the dashboard, click a figure and land on its records', async () => {
 });
 
 test('generate the summary as a web page and as Word', async () => {
-  const page = await freshPage(browser);
+  const page = await freshPage(browser());
   await login(page, 'leader');
   await page.goto('/reports');
   const link = page.getByRole('link', { name: /^生成\d{4}—\d{4}年工作总结$/ });
