@@ -156,7 +156,9 @@ async fn other_value(
             (sum(&totals::events(store, scope, years.clone()).await?, "participants"), href("/publicity/events", ""))
         }
         "defence_road" => (project(&["defence_road"], "yuan").await?, href("/support/projects", "defence_road")),
-        "relocation_greening" => (project(&["relocation", "greening"], "yuan").await?, href("/support/projects", "")),
+        "relocation_greening" => {
+            (project(&["relocation", "greening"], "yuan").await?, href("/support/projects", "relocation,greening"))
+        }
         "family_employment" => (
             project(&["family_employment", "troop_hiring"], "yuan").await?,
             href("/support/projects", "family_employment"),

@@ -259,6 +259,18 @@ async fn scope_limits_reading_and_writing() {
     assert_eq!(store_work::list(s, &county(), &work::EVENTS, &f, Page::default()).await.unwrap().1, 0);
     let f = Filter { q: Some("团城".into()), choice: Some("siren".into()), ..Default::default() };
     assert_eq!(store_work::list(s, &county(), &work::EVENTS, &f, Page::default()).await.unwrap().1, 1);
+    // Several kinds at once, as a figure summed over two categories links to them.
+    let mut oath = ev("东街村入党宣誓");
+    oath[0].1 = "oath";
+    add(&db, &work::EVENTS, "140929/01/001", &oath).await.unwrap();
+    let kinds = |c: &str| Filter { choice: Some(c.into()), ..Default::default() };
+    for (choice, n) in [("siren", 2), ("oath", 1), ("siren,oath", 3), ("oath, culture", 1), ("culture", 0)] {
+        assert_eq!(
+            store_work::list(s, &county(), &work::EVENTS, &kinds(choice), Page::default()).await.unwrap().1,
+            n,
+            "{choice}"
+        );
+    }
 }
 
 #[tokio::test]

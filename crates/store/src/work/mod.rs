@@ -68,7 +68,8 @@ pub struct Filter {
     pub unit: Option<OrgPath>,
     /// Children of this record (types with a parent), or records linking to it (events at a base).
     pub parent: Option<i64>,
-    /// A code of the type's first choice field (category, kind, side …).
+    /// A code of the type's first choice field (category, kind, side …), or several separated by
+    /// commas (a figure summed over two categories links to the records of both).
     pub choice: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
@@ -185,8 +186,14 @@ fn list_where(kind: &Kind, scope: &Scope, filter: &Filter) -> (String, Vec<Value
         sql.push(format!("{} = ${}", link.name, params.len()));
     }
     if let (Some(c), Some(cf)) = (filter.choice.as_ref().filter(|c| !c.is_empty()), choice_field(kind)) {
-        params.push(c.clone().into());
-        sql.push(format!("{} = ${}", cf.name, params.len()));
+        let mut marks = Vec::new();
+        for code in c.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            params.push(code.to_owned().into());
+            marks.push(format!("${}", params.len()));
+        }
+        if !marks.is_empty() {
+            sql.push(format!("{} IN ({})", cf.name, marks.join(", ")));
+        }
     }
     if let Some(q) = filter.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()) {
         params.push(crate::audit::contains_pattern(q).into());
