@@ -824,9 +824,9 @@ pub async fn list(
         wh.push(s);
     };
     if let Some(u) = &filter.unit {
-        let sub = Scope::new(u.clone());
-        let (_, v) = sub.sql("", 0);
-        add("(p.org_path = ? OR p.org_path LIKE ?)", v.into(), &mut params, &mut wh);
+        let (cond, v) = Scope::new(u.clone()).sql("p.org_path", params.len() + 1);
+        params.extend(v);
+        wh.push(cond);
     }
     if let Some(c) = filter.category {
         add(

@@ -69,10 +69,9 @@ impl Where {
     /// Narrows to a unit's subtree.
     pub fn unit(&mut self, column: &str, unit: Option<&OrgPath>) {
         if let Some(u) = unit {
-            self.push(
-                &format!("({column} = ? OR {column} LIKE ?)"),
-                vec![u.as_str().into(), u.descendants_pattern().into()],
-            );
+            let (cond, v) = Scope::new(u.clone()).sql(column, self.params.len() + 1);
+            self.params.extend(v);
+            self.parts.push(cond);
         }
     }
 
