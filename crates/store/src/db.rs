@@ -150,6 +150,13 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = 6;
 
+/// Each SQLite connection's page cache (negative: KiB): 64 MiB.
+pub(crate) const SQLITE_CACHE_KIB: i64 = -65536;
+
+fn no_key() -> StoreError {
+    StoreError::invalid("未提供密钥文件：请用 --key-file 或环境变量 SHUANGYONG_KEY_FILE 指定加密敏感信息的密钥文件")
+}
+
 impl Store {
     /// Connects to `sqlite://FILE` (created if missing; WAL, foreign keys, busy timeout) or
     /// `postgres://…`.
@@ -175,7 +182,7 @@ impl Store {
                             .foreign_keys(true)
                             .busy_timeout(Duration::from_secs(10))
                             // 64 MiB of page cache per connection, temporary B-trees in memory.
-                            .pragma("cache_size", "-65536")
+                            .pragma("cache_size", SQLITE_CACHE_KIB.to_string())
                             .pragma("temp_store", "memory")
                             // LIKE as case-sensitive as `=`: then `org_path LIKE '140929/01/%'` (every
                             // scope) is a range on the org_path index instead of a scan of the table.
@@ -218,13 +225,14 @@ impl Store {
         self
     }
 
+    /// The field keys, shared with a thread of their own (a bulk import builds its rows on one).
+    pub fn crypto_shared(&self) -> Result<std::sync::Arc<crate::crypto::FieldCrypto>, StoreError> {
+        self.crypto.clone().ok_or_else(no_key)
+    }
+
     /// The field keys, or a clear error when the store was opened without them.
     pub fn crypto(&self) -> Result<&crate::crypto::FieldCrypto, StoreError> {
-        self.crypto.as_deref().ok_or_else(|| {
-            StoreError::invalid(
-                "未提供密钥文件：请用 --key-file 或环境变量 SHUANGYONG_KEY_FILE 指定加密敏感信息的密钥文件",
-            )
-        })
+        self.crypto.as_deref().ok_or_else(no_key)
     }
 
     pub fn backend(&self) -> Backend {

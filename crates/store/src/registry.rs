@@ -144,6 +144,7 @@ pub(crate) fn new_person_values(
     crypto: &crate::crypto::FieldCrypto,
     input: &PersonInput,
     idn: &IdNumber,
+    id_index: String,
     name: &str,
     import_batch: Option<i64>,
 ) -> Vec<Value> {
@@ -156,7 +157,7 @@ pub(crate) fn new_person_values(
         keys.initials.into(),
         reversed(name).into(),
         crypto.seal("id_number", idn.as_str()).into(),
-        crypto.index("id", idn.as_str()).into(),
+        id_index.into(),
         crypto.index("id_tail4", idn.tail(4)).into(),
         crypto.index("id_tail5", idn.tail(5)).into(),
         crypto.index("id_tail6", idn.tail(6)).into(),
@@ -304,7 +305,7 @@ pub async fn create(
                 (1..=25).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
             ),
             {
-                let mut v = new_person_values(crypto, &input, &idn, &name, None);
+                let mut v = new_person_values(crypto, &input, &idn, crypto.index("id", idn.as_str()), &name, None);
                 v.push(t.into());
                 v
             },

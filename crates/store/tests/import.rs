@@ -335,3 +335,81 @@ async fn claimed_benefits_are_judged_on_preview_and_enrolled_after_the_check() {
     let left = shuangyong_store::benefits::claims(s, &county(), today, 100).await.unwrap();
     assert_eq!(left.len(), 2, "the refused stay listed for a person to decide");
 }
+
+#[tokio::test]
+async fn ids_given_by_an_import_carry_each_rows_details_and_leave_room_for_later_registrations() {
+    use shuangyong_domain::person::{Category, PersonStatus, Registration};
+    use shuangyong_store::registry::{CategoryInput, PersonInput};
+    let db = setup().await;
+    let s = &db.store;
+    let row = |name: &str, id: &str, enlisted: &str| {
+        format!("{name},{id},男,汉族,农村,东街村,退役军人,{enlisted},1980.01,,,,,,,正常\n")
+    };
+    let ids: Vec<String> =
+        (0..5).map(|i| make("140929", date(1950 + i, 2, 3), i as u16 * 2 + 1).as_str().to_owned()).collect();
+    let mut first = HEADERS.join(",") + "\n";
+    for (i, name) in ["甲一", "乙二", "丙三"].iter().enumerate() {
+        first.push_str(&row(name, &ids[i], &format!("{}年{}月", 1971 + i, i + 1)));
+    }
+    assert_eq!(run(s, first.as_bytes(), true).await.accepted, 3);
+    // A clerk registers someone by hand between two imports.
+    let tx = s.begin_write().await.unwrap();
+    let by_hand = PersonInput {
+        name: "丁四".into(),
+        id_number: Some(make("140929", date(1960, 5, 6), 41)),
+        ethnicity: "汉族".into(),
+        registration: Registration::Rural,
+        org_path: path("140929/01/001"),
+        address: String::new(),
+        phone: None,
+        bank_account: None,
+        bank_name: String::new(),
+        status: PersonStatus::Normal,
+        status_date: None,
+        status_reason: String::new(),
+        categories: vec![CategoryInput::plain(Category::Veteran)],
+        service: vec![],
+        note: String::new(),
+    };
+    let hand = registry::create(s, &tx, &Actor::system("test"), &county(), by_hand).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut second = HEADERS.join(",") + "\n";
+    second.push_str(&row("戊五", &ids[3], "1974年4月"));
+    second.push_str(&row("己六", &ids[4], "1975年5月"));
+    assert_eq!(run(s, second.as_bytes(), true).await.accepted, 2);
+    assert_eq!(s.count("person").await.unwrap(), 6);
+    // Every row's service record is on its own person.
+    for (i, name) in ["甲一", "乙二", "丙三", "戊五", "己六"].iter().enumerate() {
+        let f = Filter { q: Some((*name).into()), ..Default::default() };
+        let (found, n) = registry::list(s, &county(), &f, Page::default()).await.unwrap();
+        assert_eq!(n, 1, "{name}");
+        assert_ne!(found[0].id, hand.id);
+        let p = registry::get(s, &county(), found[0].id).await.unwrap();
+        let enlisted = p.service[0].enlisted.unwrap();
+        use chrono::Datelike;
+        assert_eq!((enlisted.year(), enlisted.month()), (1971 + i as i32, i as u32 + 1), "{name}");
+        assert_eq!(p.categories.len(), 1, "{name}");
+    }
+    // And the next registration by hand still gets a free id.
+    let tx = s.begin_write().await.unwrap();
+    let input = PersonInput {
+        name: "庚七".into(),
+        id_number: Some(make("140929", date(1961, 7, 8), 43)),
+        ethnicity: "汉族".into(),
+        registration: Registration::Rural,
+        org_path: path("140929/01/001"),
+        address: String::new(),
+        phone: None,
+        bank_account: None,
+        bank_name: String::new(),
+        status: PersonStatus::Normal,
+        status_date: None,
+        status_reason: String::new(),
+        categories: vec![CategoryInput::plain(Category::Veteran)],
+        service: vec![],
+        note: String::new(),
+    };
+    registry::create(s, &tx, &Actor::system("test"), &county(), input).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(s.count("person").await.unwrap(), 7);
+}

@@ -123,29 +123,53 @@ impl UnitIndex {
     }
 }
 
+/// A row's ID number (when it reads) and the row parsed, or its mistakes.
+type Parsed = (Option<IdNumber>, Result<Accepted, Vec<RowError>>);
+
 /// Parses every row. An ID number on several rows makes all of them mistakes: which one is right
 /// is for the clerk to say, not for the import to guess.
 pub fn parse_rows(table: &Table, columns: &Columns, units: &UnitIndex) -> (Vec<Accepted>, Vec<RowError>) {
-    let mut accepted = Vec::new();
-    let mut errors = Vec::new();
-    let mut rows_of: HashMap<String, Vec<usize>> = HashMap::new();
-    for row in &table.rows {
-        if let Some(id) = columns.get(row, "身份证号").and_then(|c| IdNumber::parse(&c.text).ok()) {
-            rows_of.entry(id.as_str().to_owned()).or_default().push(row.number);
+    // Rows are independent: parsed on every core, in order, then checked against each other.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let per = table.rows.len().div_ceil(threads).max(1);
+    let parsed: Vec<Parsed> = std::thread::scope(|s| {
+        let parts: Vec<_> = table
+            .rows
+            .chunks(per)
+            .map(|rows| {
+                s.spawn(move || {
+                    rows.iter()
+                        .map(|row| {
+                            let id = columns.get(row, "身份证号").and_then(|c| IdNumber::parse(&c.text).ok());
+                            (id, parse_row(row, columns, units))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().expect("a row parser panicked")).collect()
+    });
+    let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (row, (id, _)) in table.rows.iter().zip(&parsed) {
+        if let Some(id) = id {
+            rows_of.entry(id.as_str()).or_default().push(row.number);
         }
     }
-    for row in &table.rows {
-        let repeated = columns
-            .get(row, "身份证号")
-            .and_then(|c| IdNumber::parse(&c.text).ok())
-            .and_then(|id| rows_of.get(id.as_str()).filter(|rows| rows.len() > 1));
-        let parsed = parse_row(row, columns, units);
-        if let Some(rows) = repeated {
-            let others: Vec<String> = rows.iter().filter(|r| **r != row.number).map(|r| format!("第{r}行")).collect();
+    let mut repeated: HashMap<usize, String> = HashMap::new();
+    for rows in rows_of.values().filter(|rows| rows.len() > 1) {
+        for r in rows {
+            let others: Vec<String> = rows.iter().filter(|o| *o != r).map(|o| format!("第{o}行")).collect();
+            repeated.insert(*r, others.join("、"));
+        }
+    }
+    let mut accepted = Vec::new();
+    let mut errors = Vec::new();
+    for (row, (_, parsed)) in table.rows.iter().zip(parsed) {
+        if let Some(others) = repeated.get(&row.number) {
             errors.push(RowError {
                 row: row.number,
                 column: "身份证号".into(),
-                reason: format!("与{}的身份证号相同，同一人只能出现一次：请核对后只保留一行", others.join("、")),
+                reason: format!("与{others}的身份证号相同，同一人只能出现一次：请核对后只保留一行"),
             });
             if let Err(mut e) = parsed {
                 errors.append(&mut e);
