@@ -288,6 +288,11 @@ async fn a_large_load_keeps_every_index_and_constraint() {
     let r = run(s, &csv, true).await;
     assert_eq!(r.accepted, 20_000, "{:?}", &r.errors[..r.errors.len().min(3)]);
     assert_eq!(indexes(s).await, before, "every index is back");
+    if s.backend() == shuangyong_store::Backend::Sqlite {
+        // The writer's page cache, grown for the load, is back to its usual 64 MiB.
+        let r = s.query_one(s.write_conn(), "PRAGMA cache_size", []).await.unwrap().unwrap();
+        assert_eq!(r.try_get::<i64>("", "cache_size").unwrap(), -65536);
+    }
     assert_eq!(s.count("person").await.unwrap(), 20_000);
     // The unique index still refuses a second registration.
     let again = run(s, &csv, false).await;

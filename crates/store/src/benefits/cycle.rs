@@ -78,6 +78,21 @@ pub async fn run(
     program: &Program,
     period: Period,
 ) -> Result<RunSummary, StoreError> {
+    // A province's month is a million lines: they stay in the writer's page cache until the
+    // commit (at 1,000,000 enrolments the usual 64 MiB spills the line indexes into the WAL).
+    store.large_write_cache(true).await?;
+    let summary = compute(store, actor, county, program, period).await;
+    store.large_write_cache(false).await?;
+    summary
+}
+
+async fn compute(
+    store: &Store,
+    actor: &Actor,
+    county: &OrgPath,
+    program: &Program,
+    period: Period,
+) -> Result<RunSummary, StoreError> {
     let started = std::time::Instant::now();
     let county = county.county().to_owned();
     let p = period.to_string();

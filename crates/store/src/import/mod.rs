@@ -212,9 +212,6 @@ async fn check_claims(store: &Store, rows: &[Accepted]) -> Result<(usize, usize,
 /// From this many new people on, a load on SQLite drops the person indexes and builds them again.
 const BULK_ROWS: usize = 20_000;
 
-/// The page cache of the writer during a large load on SQLite (negative: KiB), at most 1 GiB.
-const LOAD_CACHE_KIB: i64 = -1_048_576;
-
 /// How many people go into one INSERT statement (SQLite allows 32766 parameters).
 const CHUNK: usize = 400;
 
@@ -240,11 +237,11 @@ pub async fn commit(
     // less CPU at 200,000 people). The connection's own setting comes back whatever happens.
     let large = store.backend() == Backend::Sqlite && plan.rows.len() >= BULK_ROWS;
     if large {
-        store.exec(store.write_conn(), &format!("PRAGMA cache_size = {LOAD_CACHE_KIB}"), []).await?;
+        store.large_write_cache(true).await?;
     }
     let written = write(store, actor, scope, plan, file_name, bytes, progress).await;
     if large {
-        store.exec(store.write_conn(), &format!("PRAGMA cache_size = {}", crate::db::SQLITE_CACHE_KIB), []).await?;
+        store.large_write_cache(false).await?;
     }
     written
 }
