@@ -281,6 +281,9 @@ const BANKS: &[((&str, &str), u32)] = &[
     (("中国工商银行", "622202"), 10),
 ];
 const BANK_SHARE: f64 = 0.90;
+/// On the payment rolls nearly everyone is paid into an account; the few without one are what a
+/// cycle lists as left out.
+const ROLLS_BANK_SHARE: f64 = 0.99;
 
 impl Generator {
     /// `regions`: 6-digit county codes used as the ID address code (e.g. real Shanxi county codes,
@@ -370,7 +373,8 @@ impl Generator {
         let unit = rng.pick(&self.units).clone();
         let phone =
             rng.chance(PHONE_SHARE).then(|| format!("{}{:08}", rng.pick(PHONE_PREFIXES), rng.below(100_000_000)));
-        let (bank_name, bank_account) = if rng.chance(BANK_SHARE) {
+        let bank_share = if self.mix == Mix::Rolls { ROLLS_BANK_SHARE } else { BANK_SHARE };
+        let (bank_name, bank_account) = if rng.chance(bank_share) {
             let (bank, prefix) = *rng.weighted(BANKS);
             (bank, Some(card_number(rng, prefix)))
         } else {
