@@ -124,7 +124,8 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
     let csv = dir.join("persons.csv");
     let t = Instant::now();
     let regions: Vec<String> = shuangyong_synth::SHANXI_COUNTIES.iter().map(|(c, _)| (*c).to_owned()).collect();
-    let mut generator = shuangyong_synth::Generator::new(2026, regions, villages.clone());
+    let mut generator =
+        shuangyong_synth::Generator::with_mix(shuangyong_synth::Mix::Rolls, 2026, regions, villages.clone());
     let file = std::io::BufWriter::new(std::fs::File::create(&csv)?);
     shuangyong_synth::write_csv(&mut generator, persons, file)?;
     let gen_time = t.elapsed();
@@ -222,6 +223,7 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
             note: "比值 = p99 之比；本系统含范围限制、排序、计数、解密和脱敏".into(),
         });
     }
+    rows.push(enrol_row(&store, &scope).await?);
     rows.push(cycle_row(&store).await?);
     rows.extend(http_rows(&store, dir, &sample).await?);
     rows.push(Row {
@@ -235,39 +237,67 @@ pub async fn run(persons: usize, dir: &Path) -> anyhow::Result<Results> {
     Ok(Results { persons, rows })
 }
 
-/// A monthly cycle over one enrolment per person, beside one bare `INSERT … SELECT` computing the
-/// same amounts into a table without indexes (the engine's floor).
+/// The day the imported 享受待遇 are checked on: the generator's (see `shuangyong_synth::RECEIVING_ON`).
+fn enrol_day() -> chrono::NaiveDate {
+    shuangyong_synth::RECEIVING_ON
+}
+
+/// The month the cycles pay: the month after the check, when every enrolment it made is in force
+/// (someone who turned 60 in the check's month is paid from the next).
+fn cycle_period() -> shuangyong_domain::Period {
+    shuangyong_domain::Period::of(enrol_day()).next()
+}
+
+/// The imported 享受待遇 checked by the rules and turned into enrolments (`enrol_claims`).
+async fn enrol_row(store: &Store, scope: &Scope) -> anyhow::Result<Row> {
+    let claims = store.count("benefit_claim").await?;
+    let t = Instant::now();
+    let done = shuangyong_store::benefits::enrol_claims(store, &Actor::system("基准测试"), scope, enrol_day()).await?;
+    let took = t.elapsed();
+    eprintln!("待遇核对：{claims} 条，纳入 {done} 条，{:.2} 秒", secs(took));
+    Ok(Row {
+        what: format!("导入待遇核对并纳入发放：{claims} 条"),
+        ours: format!("{:.2} 秒（{:.0} 条/秒）", secs(took), claims as f64 / secs(took).max(1e-9)),
+        baseline: "—".into(),
+        ratio: None,
+        note: format!(
+            "每批 2000 条：读取这些人的事实、按规则逐条核对、多行写入，一个事务；纳入 {done} 条，其余 {} 条留待人工核对",
+            claims as usize - done
+        ),
+    })
+}
+
+/// The monthly cycle of every program over the enrolments the import produced, beside one bare
+/// `INSERT … SELECT` computing the same amounts into a table without indexes (the engine's floor).
 async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
-    let program = shuangyong_store::benefits::program_by_code(store, "rural_veteran_elderly").await?;
-    // Everyone enrolled in 老兵生活补助 with 1–6 years of service: set up in SQL, not measured.
-    let tx = store.begin_write().await?;
-    store
-        .exec(
-            &tx,
-            "INSERT INTO benefit_enrolment (county, person_id, program_id, std_key, units, start_month, source, created_at) \
-             SELECT county, id, $1, '', id % 6 + 1, '2024-01', 'bench', $2 FROM person",
-            [program.id.into(), shuangyong_store::now().into()],
-        )
-        .await?;
-    tx.commit().await?;
+    use shuangyong_domain::benefits::standard_in_force;
+    use shuangyong_store::benefits;
     let enrolments = store.count("benefit_enrolment").await?;
     // Warm the cache the same way for both.
     store
         .count_of(store.conn(), "SELECT COUNT(*) AS n FROM benefit_enrolment e JOIN person p ON p.id = e.person_id", [])
         .await?;
-    let period = shuangyong_domain::Period::new(2025, 3).expect("valid");
-    let t = Instant::now();
-    let r = shuangyong_store::benefits::cycle::run(
-        store,
-        &Actor::system("基准测试"),
-        &OrgPath::parse("140929")?,
-        &program,
-        period,
-    )
-    .await?;
-    let ours = t.elapsed();
-    eprintln!("发放计算：{} 条，{:.2} 秒（未发放 {} 人）", r.lines, secs(ours), r.skipped);
-    // The floor: the same lines, the same amounts (720 元 × years ÷ 12), one statement, a bare table.
+    let period = cycle_period();
+    let county = OrgPath::parse("140929")?;
+    let programs: Vec<benefits::Program> = benefits::programs(store).await?.into_iter().filter(|p| p.active).collect();
+    let (mut lines, mut total, mut skipped, mut ours) = (0, 0, 0, Duration::ZERO);
+    let mut rates: Vec<(i64, String, i64)> = Vec::new();
+    for program in &programs {
+        let t = Instant::now();
+        let r = benefits::cycle::run(store, &Actor::system("基准测试"), &county, program, period).await?;
+        ours += t.elapsed();
+        (lines, total, skipped) = (lines + r.lines, total + r.total_fen, skipped + r.skipped);
+        // The rates the cycle paid by, for the floor: each key's standard in force in the period.
+        let rows = benefits::standard_rows(store, store.conn(), program.id).await?;
+        for (key, _) in program.kind.standard_keys() {
+            if let Some(s) = standard_in_force(&rows, &key, period.first_day()) {
+                rates.push((program.id, key, s.annual_fen));
+            }
+        }
+    }
+    eprintln!("发放计算：{} 个项目，{lines} 条，{:.2} 秒（未发放 {skipped} 人）", programs.len(), secs(ours));
+    // The floor: the same lines, the same amounts (annual × units ÷ 12, the month's share of the
+    // remainder), from a small table of the period's rates filled first, one statement, a bare table.
     store
         .exec(
             store.conn(),
@@ -281,12 +311,33 @@ async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
     store
         .exec(
             store.conn(),
-            "INSERT INTO bench_floor_line SELECT 0, e.county, p.org_path, p.id, e.id, 'regular', '2025-03', e.std_key, e.units, \
-             72000, (72000 * e.units) / 12 + CASE WHEN 3 <= (72000 * e.units) % 12 THEN 1 ELSE 0 END, p.name, p.bank_name, \
-             p.bank_account_sealed, 'pending' FROM benefit_enrolment e JOIN person p ON p.id = e.person_id \
-             WHERE (p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= '2025-03-01')) \
-             AND p.bank_account_sealed IS NOT NULL",
+            "CREATE TABLE bench_floor_rate (program_id INTEGER, std_key TEXT, annual INTEGER, PRIMARY KEY (program_id, std_key))",
             [],
+        )
+        .await?;
+    for (program_id, key, annual) in &rates {
+        store
+            .exec(
+                store.conn(),
+                "INSERT INTO bench_floor_rate VALUES ($1, $2, $3)",
+                [(*program_id).into(), key.clone().into(), (*annual).into()],
+            )
+            .await?;
+    }
+    let k = period.month();
+    store
+        .exec(
+            store.conn(),
+            &format!(
+                "INSERT INTO bench_floor_line SELECT 0, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, \
+                 r.annual, (r.annual * e.units) / 12 + CASE WHEN {k} <= (r.annual * e.units) % 12 THEN 1 ELSE 0 END, p.name, \
+                 p.bank_name, p.bank_account_sealed, 'pending' FROM benefit_enrolment e JOIN person p ON p.id = e.person_id \
+                 JOIN bench_floor_rate r ON r.program_id = e.program_id AND r.std_key = e.std_key \
+                 WHERE e.start_month <= $1 AND (e.end_month IS NULL OR e.end_month >= $1) \
+                 AND (p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $2)) \
+                 AND p.bank_account_sealed IS NOT NULL"
+            ),
+            [period.to_string().into(), period.first_day().into()],
         )
         .await?;
     let floor = t.elapsed();
@@ -295,17 +346,24 @@ async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
         .await?
         .and_then(|r| r.try_get::<Option<i64>>("", "t").ok().flatten())
         .unwrap_or(0);
+    let floor_lines = store.count("bench_floor_line").await?;
     anyhow::ensure!(
-        floor_total == r.total_fen,
-        "the floor's total {floor_total} differs from the cycle's {}",
-        r.total_fen
+        floor_total == total && floor_lines == lines,
+        "the floor's {floor_lines} lines, {floor_total} fen differ from the cycles' {lines} lines, {total} fen"
     );
     Ok(Row {
-        what: format!("月度发放计算（{enrolments} 条在册，生成 {} 条明细并冻结账号）", r.lines),
-        ours: format!("{:.2} 秒（{:.0} 条/秒）", secs(ours), r.lines as f64 / secs(ours)),
-        baseline: format!("{:.2} 秒（{:.0} 条/秒）", secs(floor), r.lines as f64 / secs(floor)),
+        what: format!(
+            "月度发放计算（{enrolments} 条在册，{} 个项目 {period}，生成 {lines} 条明细并冻结账号）",
+            programs.len()
+        ),
+        ours: format!("{:.2} 秒（{:.0} 条/秒）", secs(ours), lines as f64 / secs(ours).max(1e-9)),
+        baseline: format!("{:.2} 秒（{:.0} 条/秒）", secs(floor), lines as f64 / secs(floor).max(1e-9)),
         ratio: Some(secs(ours) / secs(floor).max(1e-9)),
-        note: "基线 = 一条 INSERT … SELECT 算出相同金额写入无索引表；本系统另含未发放名单、补发检查、合计和审计；两者合计金额一致".into(),
+        note:
+            "本系统 = 各项目依次计算当月发放，用时相加；基线 = 先把各项目当月标准写入一张小表（项目、档次、年标准），\
+               再用一条 INSERT … SELECT 连接它算出相同金额写入无索引表；本系统另含未发放名单、补发检查、合计和审计；\
+               两者明细条数和合计金额一致"
+                .into(),
     })
 }
 

@@ -368,7 +368,7 @@ fn kill_9_during_a_cycle_run_leaves_no_half_cycle() {
     let rt = rt();
     let dir = tempfile::tempdir().unwrap();
     let (template, villages) = rt.block_on(county_db(dir.path()));
-    // The people, everyone enrolled in 老兵生活补助 (set up directly, as the benchmark does).
+    // The people, everyone enrolled in 老兵生活补助 (set up directly in SQL).
     let csv = write_people(dir.path(), "people.csv", &villages, CYCLE_PEOPLE, 2027);
     let o = template.run(&["import", "persons", csv.to_str().unwrap(), "--commit", "--json"]);
     assert!(o.status.success(), "{}", text(&o));

@@ -457,3 +457,178 @@ async fn the_summary_is_computed_from_records_and_follows_them() {
     assert_eq!(t, "岢岚县简报\n老兵2名");
     assert!(reports::summary(s, &county(), 2024, 2020).await.is_err());
 }
+
+/// An imported 享受待遇 entry, as the import writes it.
+async fn claim(s: &Store, person: i64, text: &str) -> i64 {
+    s.query_one(
+        s.conn(),
+        "INSERT INTO benefit_claim (county, person_id, program, source, created_at) VALUES ('140929', $1, $2, 'import', $3) \
+         RETURNING id",
+        [person.into(), text.into(), shuangyong_store::now().into()],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get("", "id")
+    .unwrap()
+}
+
+/// Every enrolment: (person, program, key, units, start, end, source), in order.
+async fn enrolments(s: &Store) -> Vec<(i64, i64, String, i64, String, Option<String>, String)> {
+    s.query_all(
+        s.conn(),
+        "SELECT person_id, program_id, std_key, units, start_month, end_month, source FROM benefit_enrolment \
+         ORDER BY person_id, program_id",
+        [],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            r.try_get("", "person_id").unwrap(),
+            r.try_get("", "program_id").unwrap(),
+            r.try_get("", "std_key").unwrap(),
+            r.try_get("", "units").unwrap(),
+            r.try_get("", "start_month").unwrap(),
+            r.try_get("", "end_month").unwrap(),
+            r.try_get("", "source").unwrap(),
+        )
+    })
+    .collect()
+}
+
+async fn claim_ids(s: &Store) -> Vec<i64> {
+    let rows = s.query_all(s.conn(), "SELECT id FROM benefit_claim ORDER BY id", []).await.unwrap();
+    rows.iter().map(|r| r.try_get("", "id").unwrap()).collect()
+}
+
+/// Runs `enrol_claims` and checks it against the claim-by-claim path: each claim judged alone by
+/// `benefits::judge` (what `benefits::claims` shows), the eligible ones consumed and enrolled with
+/// the verdict's key, units and start, the rest left as they were. Returns how many were consumed.
+async fn enrol_as_judged_one_by_one(s: &Store, scope: &Scope, on: NaiveDate) -> usize {
+    let checks = benefits::claims(s, scope, on, 100_000).await.unwrap();
+    let before = enrolments(s).await;
+    let claims_before = claim_ids(s).await;
+    let mut want = before.clone();
+    let mut consumed = Vec::new();
+    for c in checks.iter().filter(|c| c.eligible) {
+        let p = c.program.as_ref().unwrap();
+        consumed.push(c.claim_id);
+        // Already in force: nothing added; ended: taken up again from now; else a new enrolment.
+        let found = want.iter().position(|e| e.0 == c.person_id && e.1 == p.id);
+        if found.is_some_and(|i| want[i].5.is_none()) {
+            continue;
+        }
+        let v = benefits::judge(s, s.conn(), c.person_id, p, on).await.unwrap();
+        let start = v.start.map_or(Period::of(on), |x| x.max(Period::of(on)));
+        let row = (c.person_id, p.id, v.key, v.units, start.to_string(), None, "import".into());
+        match found {
+            Some(i) => want[i] = row,
+            None => want.push(row),
+        }
+    }
+    want.sort_by_key(|e| (e.0, e.1));
+    let n = benefits::enrol_claims(s, &Actor::system("test"), scope, on).await.unwrap();
+    assert_eq!(n, consumed.len());
+    assert_eq!(enrolments(s).await, want);
+    let left: Vec<i64> = claims_before.into_iter().filter(|id| !consumed.contains(id)).collect();
+    assert_eq!(claim_ids(s).await, left);
+    n
+}
+
+#[tokio::test]
+async fn claims_of_a_mixed_batch_enrol_exactly_the_eligible_ones() {
+    let db = setup().await;
+    let s = &db.store;
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let disability = benefits::program_by_code(s, "disability_pension").await.unwrap();
+    let acct = |i: u16| format!("62220212345678{i:05}");
+    let at = "140929/01/001";
+    let eligible = register(s, veteran("合格老兵", 11, at, Registration::Rural, &acct(1))).await;
+    let urban = register(s, veteran("城镇老兵", 13, at, Registration::Urban, &acct(2))).await;
+    let unknown = register(s, veteran("不明待遇", 15, at, Registration::Rural, &acct(3))).await;
+    let enrolled = register(s, veteran("已在册", 17, at, Registration::Rural, &acct(4))).await;
+    let mut d = veteran("伤残老兵", 19, at, Registration::Rural, &acct(5));
+    d.categories = vec![CategoryInput {
+        cause: Some(shuangyong_domain::person::DisabilityCause::War),
+        grade: Some(shuangyong_domain::person::DisabilityGrade::new(6).unwrap()),
+        ..CategoryInput::plain(Category::DisabledServiceman)
+    }];
+    let disabled = register(s, d).await;
+    let other_town = register(s, veteran("三井老兵", 21, "140929/02/001", Registration::Rural, &acct(6))).await;
+    let mut p = veteran("暂停老兵", 23, at, Registration::Rural, &acct(7));
+    p.status = PersonStatus::Suspended;
+    p.status_reason = "未参加年审".into();
+    let suspended = register(s, p).await;
+    let ended = register(s, veteran("曾停发", 25, at, Registration::Rural, &acct(8))).await;
+    approve_through(s, enrolled, rural.id, "2024-01").await;
+    approve_through(s, ended, rural.id, "2024-01").await;
+    s.exec(s.conn(), "UPDATE benefit_enrolment SET end_month = '2024-06' WHERE person_id = $1", [ended.into()])
+        .await
+        .unwrap();
+
+    claim(s, eligible, "老兵生活补助").await;
+    claim(s, urban, "老兵生活补助").await;
+    claim(s, unknown, "某某补贴").await;
+    claim(s, enrolled, "农村籍退役士兵老年生活补助").await;
+    claim(s, disabled, "残疾抚恤金").await;
+    claim(s, disabled, "伤残抚恤金").await; // the same program again: consumed, not enrolled twice
+    claim(s, disabled, "老兵生活补助").await; // refused: a disability pension is received
+    claim(s, other_town, "老兵生活补助").await;
+    claim(s, suspended, "老兵生活补助").await;
+    claim(s, ended, "老兵生活补助").await; // taken up again
+
+    let on = day(2025, 3, 10);
+    // A township's clerk: only its own people's claims.
+    let town = Scope::new(path("140929/01"));
+    assert_eq!(enrol_as_judged_one_by_one(s, &town, on).await, 5);
+    assert_eq!(enrol_as_judged_one_by_one(s, &county(), on).await, 1);
+    assert_eq!(enrol_as_judged_one_by_one(s, &county(), on).await, 0, "nothing twice");
+
+    let all = enrolments(s).await;
+    let of = |person: i64, program: i64| all.iter().find(|e| e.0 == person && e.1 == program).cloned();
+    assert_eq!(of(eligible, rural.id).map(|e| (e.3, e.4, e.6)), Some((4, "2025-03".into(), "import".into())));
+    assert_eq!(of(enrolled, rural.id).map(|e| (e.4, e.6)), Some(("2024-01".into(), "application".into())));
+    assert_eq!(of(ended, rural.id).map(|e| (e.4, e.5, e.6)), Some(("2025-03".into(), None, "import".into())));
+    assert_eq!(of(disabled, disability.id).map(|e| (e.2, e.3)), Some(("war/6".into(), 1)));
+    assert!(of(disabled, rural.id).is_none() && of(urban, rural.id).is_none() && of(suspended, rural.id).is_none());
+    assert!(of(other_town, rural.id).is_some());
+    assert_eq!(all.len(), 5);
+    let left = s.query_all(s.conn(), "SELECT program FROM benefit_claim ORDER BY id", []).await.unwrap();
+    let left: Vec<String> = left.iter().map(|r| r.try_get("", "program").unwrap()).collect();
+    assert_eq!(left, ["老兵生活补助", "某某补贴", "老兵生活补助", "老兵生活补助"]);
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}
+
+#[tokio::test]
+async fn a_generated_rolls_file_enrols_as_claim_by_claim_across_batches() {
+    use shuangyong_store::import;
+    use shuangyong_synth::{Generator, Mix};
+    let db = setup().await;
+    let s = &db.store;
+    let units = vec!["东街村".to_owned(), "团城村".to_owned()];
+    let mut g = Generator::with_mix(Mix::Rolls, 3, vec!["140929".into()], units);
+    let mut csv = Vec::new();
+    shuangyong_synth::write_csv(&mut g, 2_500, &mut csv).unwrap();
+    let plan = import::plan(s, &county(), &csv).await.unwrap();
+    assert_eq!(plan.report.accepted, 2_500, "{:?}", plan.report.errors.first());
+    assert_eq!(plan.report.claims_refused, 0, "{:?}", plan.report.claim_notes);
+    import::commit(s, &Actor::system("test"), &county(), plan, "rolls.csv", &csv, &|_| {}).await.unwrap();
+    let imported = s.count("benefit_claim").await.unwrap();
+    assert!(imported > 2_100, "{imported} claims");
+    // Claims the rules refuse, or that repeat a program, beside the generated ones.
+    let ids = s.query_all(s.conn(), "SELECT id FROM person ORDER BY id", []).await.unwrap();
+    for (i, r) in ids.iter().enumerate() {
+        let id: i64 = r.try_get("", "id").unwrap();
+        for (every, text) in [(5, "伤残抚恤金"), (9, "参战补助"), (13, "不明补贴")] {
+            if i % every == 0 {
+                claim(s, id, text).await;
+            }
+        }
+    }
+    let n = enrol_as_judged_one_by_one(s, &county(), day(2025, 7, 1)).await;
+    // Every fifth person also claims a disability pension: their 老兵生活补助 is refused.
+    assert!(n as i64 > imported * 7 / 10, "{n} of {imported}");
+    assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}

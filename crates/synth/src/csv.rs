@@ -29,7 +29,8 @@ pub const HEADERS: [&str; 16] = [
 
 /// Writes `n` people as the import CSV (UTF-8 without BOM, header first, `\n` line ends) to `w`;
 /// returns rows written. Dates as `YYYY-MM`; categories joined with `、`; grade as e.g. `六级`;
-/// cause `因战`/`因公`/`因病`; status `正常` etc.; sex `男`/`女` matching the ID; 享受待遇 empty.
+/// cause `因战`/`因公`/`因病`; status `正常` etc.; sex `男`/`女` matching the ID; 享受待遇 the
+/// programs' names joined with `、` (empty for [`crate::Mix::County`]).
 /// Output is buffered here, so `w` may be a bare file.
 pub fn write_csv<W: Write>(generator: &mut Generator, n: usize, w: W) -> io::Result<usize> {
     let mut out = BufWriter::with_capacity(1 << 16, w);
@@ -65,14 +66,20 @@ fn push_row(line: &mut String, p: &SynthPerson) {
     push_month(line, p.enlisted);
     line.push(',');
     push_month(line, p.discharged);
-    let programs = "";
+    let mut programs = String::new();
+    for (i, k) in p.programs.iter().enumerate() {
+        if i > 0 {
+            programs.push('、');
+        }
+        programs.push_str(k.label());
+    }
     for cell in [
         p.cause.map_or("", |c| c.label()),
         p.grade.map_or("", |g| g.label()),
         p.phone.as_deref().unwrap_or(""),
         p.bank_account.as_deref().unwrap_or(""),
         p.bank_name,
-        programs,
+        &programs,
         p.status.label(),
     ] {
         line.push(',');

@@ -2,6 +2,7 @@
 //! details consistent with those categories.
 
 use chrono::{Datelike, NaiveDate};
+use shuangyong_domain::benefits::{DEMOBILIZED_BY, ProgramKind, RURAL_WINDOW};
 use shuangyong_domain::id_number::{IdNumber, Sex};
 use shuangyong_domain::person::{Category, DisabilityCause, DisabilityGrade, PersonStatus, Registration};
 
@@ -20,8 +21,9 @@ pub struct SynthPerson {
     pub registration: Registration,
     /// A unit reference as the import file takes it (name or path code), one of the generator's units.
     pub unit: String,
-    /// One category, sometimes followed by 优待证持证人. Never a survivor (三属) category: the import
-    /// refuses those without a relation to the serviceman.
+    /// One category, sometimes followed by 优待证持证人 (in [`Mix::Rolls`], a 因战 残疾军人 is also
+    /// 参战参试退役人员). Never a survivor (三属) category: the import refuses those without a
+    /// relation to the serviceman.
     pub categories: Vec<Category>,
     /// Set exactly when the categories include 残疾军人.
     pub cause: Option<DisabilityCause>,
@@ -38,14 +40,32 @@ pub struct SynthPerson {
     /// The account's bank; empty when there is no account.
     pub bank_name: &'static str,
     pub status: PersonStatus,
+    /// 享受待遇: the programs the person receives on [`RECEIVING_ON`] by the rules of
+    /// `shuangyong_domain::benefits` (empty in [`Mix::County`]).
+    pub programs: Vec<ProgramKind>,
 }
 
-/// Makes people one after another. The same seed, regions and units always give the same people.
+/// Which people a generator makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mix {
+    /// Everyone a county's office registers and serves: veterans of every age, serving soldiers'
+    /// families, 优抚对象; as registered before any payment roll is migrated, so 享受待遇 stays
+    /// empty and benefits come through applications (the demo county, the load test).
+    County,
+    /// A province's payment rolls of 优抚对象 being migrated: mostly elderly rural veterans
+    /// (老兵生活补助), the disabled, and the smaller groups of the periodic pensions, each person
+    /// with the programs the rules grant them in 享受待遇 — about one program per person (see
+    /// [`ROLLS`]). The benchmark's province.
+    Rolls,
+}
+
+/// Makes people one after another. The same seed, regions, units and mix always give the same people.
 #[derive(Debug)]
 pub struct Generator {
     rng: Rng,
     ids: IdAllocator,
     units: Vec<String>,
+    mix: Mix,
 }
 
 /// A month as a count of months since year 0, so that service arithmetic is plain integers.
@@ -65,6 +85,10 @@ const LAST_DISCHARGE: Month = month(2025, 6);
 const LAST_ENLISTMENT: Month = LAST_DISCHARGE - 24;
 /// The date ages are counted on (for how likely a person is to have died).
 const AGE_DATE: NaiveDate = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+
+/// The day 享受待遇 is decided on: a person receives what the rules grant on this day (ages only
+/// grow after it, so the same programs stay due on any later day).
+pub const RECEIVING_ON: NaiveDate = AGE_DATE;
 
 /// How a category's service record is drawn.
 struct Service {
@@ -203,6 +227,26 @@ const PROFILES: &[Profile] = &[
     },
 ];
 
+/// The payment rolls' people ([`Mix::Rolls`]), per thousand: 农村籍退役士兵 of 60 and over are
+/// most of any county's rolls; the disabled, 参战参试, 带病回乡, 在乡复员 and 烈士老年子女 follow;
+/// a few younger veterans and families of serving soldiers (registered, paid nothing) remain.
+/// With deaths, suspensions and moves (about 4%, no payment) and the 因战 disabled also paid as
+/// 参战参试 (about 2%), the rolls hold about 0.93 enrolments per person, nearly all one each.
+pub const ROLLS: &[(Category, u32)] = &[
+    (Category::RuralVeteran, 720),
+    (Category::DisabledServiceman, 100),
+    (Category::WarVeteran, 60),
+    (Category::IllReturnee, 30),
+    (Category::MartyrElderlyChild, 30),
+    (Category::Veteran, 30),
+    (Category::ActiveFamily, 20),
+    (Category::Demobilized, 10),
+];
+
+/// Birth years of the rolls' 农村籍退役士兵: all 60 or over on [`RECEIVING_ON`] (younger ones are
+/// registered but not yet paid, so they are not on the rolls).
+const ROLLS_RURAL_BIRTHS: &[((i32, i32), u32)] = &[((1936, 1944), 15), ((1945, 1954), 38), ((1955, 1964), 47)];
+
 /// The chance that someone with service also holds a 优待证: 7.5% of all people, so that cards
 /// are 7% of all category entries.
 const CARD_SHARE: f64 = 0.0854;
@@ -237,6 +281,9 @@ const BANKS: &[((&str, &str), u32)] = &[
     (("中国工商银行", "622202"), 10),
 ];
 const BANK_SHARE: f64 = 0.90;
+/// On the payment rolls nearly everyone is paid into an account; the few without one are what a
+/// cycle lists as left out.
+const ROLLS_BANK_SHARE: f64 = 0.99;
 
 impl Generator {
     /// `regions`: 6-digit county codes used as the ID address code (e.g. real Shanxi county codes,
@@ -246,9 +293,21 @@ impl Generator {
     /// # Panics
     /// If `regions` or `units` is empty, or a region is not 6 digits starting with 1–8.
     pub fn new(seed: u64, regions: Vec<String>, units: Vec<String>) -> Generator {
+        Generator::with_mix(Mix::County, seed, regions, units)
+    }
+
+    /// As [`Generator::new`], with the people of `mix`.
+    ///
+    /// # Panics
+    /// As [`Generator::new`].
+    pub fn with_mix(mix: Mix, seed: u64, regions: Vec<String>, units: Vec<String>) -> Generator {
         assert!(!units.is_empty(), "synth: at least one unit is needed");
         let mut salt = seed ^ 0x5EED_1D5A_17ED_0000;
-        Generator { rng: Rng::new(seed), ids: IdAllocator::new(regions, splitmix64(&mut salt)), units }
+        Generator { rng: Rng::new(seed), ids: IdAllocator::new(regions, splitmix64(&mut salt)), units, mix }
+    }
+
+    pub fn mix(&self) -> Mix {
+        self.mix
     }
 
     /// The next person. ID numbers never repeat within one generator: every region has room for
@@ -260,13 +319,25 @@ impl Generator {
     /// If no birth year allowed for the drawn category has room left in any region.
     pub fn person(&mut self) -> SynthPerson {
         let rng = &mut self.rng;
-        let shares: [(usize, u32); PROFILES.len()] = std::array::from_fn(|i| (i, PROFILES[i].share));
-        let profile = &PROFILES[*rng.weighted(&shares)];
+        let profile = match self.mix {
+            Mix::County => {
+                let shares: [(usize, u32); PROFILES.len()] = std::array::from_fn(|i| (i, PROFILES[i].share));
+                &PROFILES[*rng.weighted(&shares)]
+            }
+            Mix::Rolls => {
+                let category = *rng.weighted(ROLLS);
+                PROFILES.iter().find(|p| p.category == category).expect("every category of ROLLS has a profile")
+            }
+        };
         let category = profile.category;
         let sex = if rng.chance(profile.male_share) { Sex::Male } else { Sex::Female };
 
         let cause = (category == Category::DisabledServiceman).then(|| *rng.weighted(CAUSES));
-        let births = if cause == Some(DisabilityCause::War) { WAR_DISABLED_BIRTHS } else { profile.births };
+        let births = match (cause, self.mix, category) {
+            (Some(DisabilityCause::War), _, _) => WAR_DISABLED_BIRTHS,
+            (_, Mix::Rolls, Category::RuralVeteran) => ROLLS_RURAL_BIRTHS,
+            _ => profile.births,
+        };
         let (id_number, birth) = self.id_number(births, sex);
         let rng = &mut self.rng;
 
@@ -282,6 +353,10 @@ impl Generator {
             DisabilityGrade::new(*rng.weighted(table)).expect("grades in the tables are 1–10")
         });
         let mut categories = vec![category];
+        // On the rolls, disability from war (因战) goes with 参战 (both are paid).
+        if self.mix == Mix::Rolls && cause == Some(DisabilityCause::War) {
+            categories.push(Category::WarVeteran);
+        }
         if profile.service.is_some() && rng.chance(CARD_SHARE) {
             categories.push(Category::PreferentialCard);
         }
@@ -298,7 +373,8 @@ impl Generator {
         let unit = rng.pick(&self.units).clone();
         let phone =
             rng.chance(PHONE_SHARE).then(|| format!("{}{:08}", rng.pick(PHONE_PREFIXES), rng.below(100_000_000)));
-        let (bank_name, bank_account) = if rng.chance(BANK_SHARE) {
+        let bank_share = if self.mix == Mix::Rolls { ROLLS_BANK_SHARE } else { BANK_SHARE };
+        let (bank_name, bank_account) = if rng.chance(bank_share) {
             let (bank, prefix) = *rng.weighted(BANKS);
             (bank, Some(card_number(rng, prefix)))
         } else {
@@ -306,7 +382,7 @@ impl Generator {
         };
         let status = status(rng, age_on(birth, AGE_DATE));
 
-        SynthPerson {
+        let mut person = SynthPerson {
             name,
             id_number,
             ethnicity,
@@ -321,7 +397,12 @@ impl Generator {
             bank_account,
             bank_name,
             status,
+            programs: Vec::new(),
+        };
+        if self.mix == Mix::Rolls {
+            person.programs = receives(&person, RECEIVING_ON);
         }
+        person
     }
 
     /// A fresh ID number and its birth date, with a birth year drawn from `births`, drawing again
@@ -336,6 +417,36 @@ impl Generator {
         }
         panic!("synth: no ID numbers left for these birth years; give the generator more regions")
     }
+}
+
+/// The programs the rules of `shuangyong_domain::benefits::evaluate` grant `p` on `day`: each
+/// periodic pension of a category the person holds; 老兵生活补助 for a rural veteran of 60 or
+/// over who enlisted in its window and receives none of them; nothing to the dead, the suspended
+/// and the moved-out. (A test judges the result by `evaluate` itself.)
+pub fn receives(p: &SynthPerson, day: NaiveDate) -> Vec<ProgramKind> {
+    if p.status != PersonStatus::Normal {
+        return Vec::new();
+    }
+    let sixty = shuangyong_domain::benefits::age_on(p.id_number.birth_date(), day) >= 60;
+    let mut out = Vec::new();
+    for c in &p.categories {
+        let kind = match c {
+            Category::DisabledServiceman if p.cause.is_some() && p.grade.is_some() => ProgramKind::DisabilityPension,
+            Category::WarVeteran => ProgramKind::WarVeteranSubsidy,
+            Category::IllReturnee => ProgramKind::IllReturneeSubsidy,
+            Category::Demobilized if p.enlisted.is_some_and(|e| e <= DEMOBILIZED_BY) => ProgramKind::DemobilizedSubsidy,
+            Category::MartyrElderlyChild if sixty => ProgramKind::MartyrElderlyChildSubsidy,
+            _ => continue,
+        };
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    let in_window = p.enlisted.is_some_and(|e| (RURAL_WINDOW.0..=RURAL_WINDOW.1).contains(&e));
+    if out.is_empty() && sixty && in_window && p.discharged.is_some() && p.registration == Registration::Rural {
+        out.push(ProgramKind::RuralVeteranElderly);
+    }
+    out
 }
 
 /// Enlistment months of a year: winter call-ups until 2012, autumn from 2013, spring and autumn
@@ -460,6 +571,8 @@ mod tests {
         assert!(PROFILES.iter().all(|p| !p.category.is_survivor() && p.category != Category::PreferentialCard));
         assert!(GRADES.iter().chain(ILLNESS_GRADES).all(|(g, _)| DisabilityGrade::new(*g).is_ok()));
         assert!(ILLNESS_GRADES.iter().all(|(g, _)| *g <= 6));
+        assert_eq!(ROLLS.iter().map(|(_, w)| w).sum::<u32>(), 1000);
+        assert!(ROLLS.iter().all(|(c, _)| PROFILES.iter().any(|p| p.category == *c)));
     }
 
     #[test]
@@ -468,10 +581,10 @@ mod tests {
         let mut rng = Rng::new(3);
         for p in PROFILES {
             let Some(s) = &p.service else { continue };
-            let births = if p.category == Category::DisabledServiceman {
-                [p.births, WAR_DISABLED_BIRTHS].concat()
-            } else {
-                p.births.to_vec()
+            let births = match p.category {
+                Category::DisabledServiceman => [p.births, WAR_DISABLED_BIRTHS].concat(),
+                Category::RuralVeteran => [p.births, ROLLS_RURAL_BIRTHS].concat(),
+                _ => p.births.to_vec(),
             };
             for ((first, last), _) in births {
                 for year in first..=last {

@@ -25,6 +25,6 @@ mod regions;
 mod rng;
 
 pub use crate::csv::{HEADERS, write_csv};
-pub use crate::generator::{Generator, SynthPerson};
+pub use crate::generator::{Generator, Mix, RECEIVING_ON, ROLLS, SynthPerson, receives};
 pub use crate::regions::SHANXI_COUNTIES;
 pub use crate::rng::Rng;

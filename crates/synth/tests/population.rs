@@ -4,13 +4,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
+use shuangyong_domain::benefits::{CategoryFact, Facts, ProgramKind, RuleSettings, StandardRow, evaluate};
 use shuangyong_domain::dates::parse_date;
 use shuangyong_domain::id_number::{IdNumber, Sex};
 use shuangyong_domain::mask::{normalize_account, normalize_phone};
 use shuangyong_domain::person::{
     Category, DisabilityCause, DisabilityGrade, PersonStatus, Registration, check_grade, split_multi,
 };
-use shuangyong_synth::{Generator, HEADERS, SHANXI_COUNTIES, SynthPerson, write_csv};
+use shuangyong_synth::{Generator, HEADERS, Mix, RECEIVING_ON, SHANXI_COUNTIES, SynthPerson, write_csv};
 
 const UNITS: [&str; 4] = ["岚漪镇", "三井镇", "140929/03/012", "团城村"];
 
@@ -252,4 +253,133 @@ fn every_csv_cell_is_one_the_import_accepts() {
 #[should_panic(expected = "at least one unit")]
 fn a_generator_needs_units() {
     Generator::new(1, vec!["140929".into()], Vec::new());
+}
+
+/// People of the payment rolls, with what they receive.
+fn rolls(seed: u64, n: usize) -> Vec<SynthPerson> {
+    let regions: Vec<String> = SHANXI_COUNTIES.iter().map(|(c, _)| c.to_string()).collect();
+    let mut g = Generator::with_mix(Mix::Rolls, seed, regions, UNITS.map(String::from).to_vec());
+    (0..n).map(|_| g.person()).collect()
+}
+
+/// A standards table for every key of every kind, in force long before the day judged: the rules
+/// then decide on the person alone.
+fn any_standards(kind: ProgramKind) -> Vec<StandardRow> {
+    kind.standard_keys()
+        .into_iter()
+        .map(|(key, _)| StandardRow { key, annual_fen: 10_000, effective_from: date(2000, 1, 1) })
+        .collect()
+}
+
+/// The facts the import and the store hand the rules for `p`, judged for `kind`: what else the
+/// person receives are their other periodic pensions.
+fn facts_of(p: &SynthPerson, kind: ProgramKind) -> Facts {
+    Facts {
+        birth_date: p.id_number.birth_date(),
+        registration: p.registration,
+        status: p.status,
+        status_date: None,
+        categories: p
+            .categories
+            .iter()
+            .map(|&category| {
+                let disabled = category == Category::DisabledServiceman;
+                CategoryFact {
+                    category,
+                    cause: if disabled { p.cause } else { None },
+                    grade: if disabled { p.grade } else { None },
+                    relation: None,
+                    since: None,
+                }
+            })
+            .collect(),
+        service: if p.enlisted.is_some() || p.discharged.is_some() { vec![(p.enlisted, p.discharged)] } else { vec![] },
+        receiving: p
+            .programs
+            .iter()
+            .filter(|k| **k != kind && k.is_periodic_pension())
+            .map(|k| k.label().to_owned())
+            .collect(),
+    }
+}
+
+#[test]
+fn the_rules_grant_what_the_rolls_say_people_receive() {
+    let people = rolls(11, 2_000);
+    let (mut claims, mut refused, mut missing) = (0, Vec::new(), Vec::new());
+    for p in &people {
+        for kind in ProgramKind::ALL {
+            let v = evaluate(kind, &facts_of(p, kind), &any_standards(kind), RECEIVING_ON, RuleSettings::default());
+            let claimed = p.programs.contains(&kind);
+            claims += usize::from(claimed);
+            if claimed && !v.eligible {
+                refused.push(format!("{} {:?} 享受{}：{}", p.name, p.categories, kind.label(), v.text()));
+            }
+            // Nobody is left without a program the rule grants (with what they receive held).
+            if !claimed && v.eligible {
+                missing.push(format!("{} {:?} 未享受{}：{}", p.name, p.categories, kind.label(), v.text()));
+            }
+        }
+    }
+    assert!(claims >= 1_700, "only {claims} programs for 2,000 people");
+    assert!(refused.len() * 50 <= claims, "{} of {claims} refused:\n{}", refused.len(), refused.join("\n"));
+    assert!(missing.len() * 50 <= claims, "{} programs missing:\n{}", missing.len(), missing.join("\n"));
+    for line in refused.iter().chain(&missing) {
+        eprintln!("{line}");
+    }
+}
+
+#[test]
+fn the_rolls_hold_about_one_program_a_person() {
+    let people = rolls(12, 50_000);
+    let programs: usize = people.iter().map(|p| p.programs.len()).sum();
+    let per_person = programs as f64 / people.len() as f64;
+    assert!((0.88..=1.05).contains(&per_person), "{per_person:.3} programs a person");
+    let one = people.iter().filter(|p| p.programs.len() == 1).count();
+    eprintln!("{per_person:.3} programs a person, {:.1}% exactly one", pct(one, people.len()));
+    assert!(pct(one, people.len()) >= 85.0, "{:.1}% receive exactly one", pct(one, people.len()));
+    let count = |k: ProgramKind| pct(people.iter().filter(|p| p.programs.contains(&k)).count(), people.len());
+    assert_near("老兵生活补助", count(ProgramKind::RuralVeteranElderly), 68.5, 3.0);
+    assert_near("残疾抚恤金", count(ProgramKind::DisabilityPension), 9.6, 1.0);
+    for k in ProgramKind::ALL.into_iter().filter(|k| *k != ProgramKind::SurvivorPension) {
+        assert!(count(k) > 0.5, "{} {:.2}%", k.label(), count(k));
+    }
+    // Nothing for those not paid, and only 因战 disability goes with another program.
+    for p in &people {
+        if p.status != PersonStatus::Normal {
+            assert!(p.programs.is_empty(), "{p:?}");
+        }
+        if p.programs.len() > 1 {
+            assert_eq!(p.programs, [ProgramKind::DisabilityPension, ProgramKind::WarVeteranSubsidy], "{p:?}");
+            assert_eq!(p.cause, Some(DisabilityCause::War));
+        }
+    }
+}
+
+#[test]
+fn rolls_csv_names_the_programs_as_the_import_reads_them_and_repeats_for_a_seed() {
+    let write = |seed| {
+        let mut g = Generator::with_mix(Mix::Rolls, seed, vec!["140929".into()], UNITS.map(String::from).to_vec());
+        let mut out = Vec::new();
+        write_csv(&mut g, 3_000, &mut out).unwrap();
+        out
+    };
+    let a = write(5);
+    assert_eq!(a, write(5), "same seed, same bytes");
+    assert_ne!(a, write(6));
+    let text = String::from_utf8(a).unwrap();
+    let people = {
+        let mut g = Generator::with_mix(Mix::Rolls, 5, vec!["140929".into()], UNITS.map(String::from).to_vec());
+        (0..3_000).map(|_| g.person()).collect::<Vec<_>>()
+    };
+    let mut filled = 0;
+    for (line, p) in text.lines().skip(1).zip(&people) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let claimed = cells[14];
+        filled += usize::from(!claimed.is_empty());
+        let names: Vec<String> = split_multi(claimed);
+        let want: Vec<&str> = p.programs.iter().map(|k| k.label()).collect();
+        assert_eq!(names, want, "{line}");
+    }
+    assert!(filled > 2_500, "{filled} rows with 享受待遇");
 }

@@ -2,7 +2,10 @@
 //! applications and their approvals, enrolments, and payment cycles (in [`cycle`]).
 
 pub mod applications;
+mod bulk_enrol;
 pub mod cycle;
+
+pub use bulk_enrol::enrol_claims;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
@@ -427,25 +430,7 @@ async fn load_facts<C: ConnectionTrait>(
         )
         .await?
         .iter()
-        .filter_map(|r| {
-            let category = Category::from_code(&r.try_get::<String>("", "category").ok()?)?;
-            let grade: Option<i64> = r.try_get::<Option<i32>>("", "grade").ok().flatten().map(i64::from);
-            Some(CategoryFact {
-                category,
-                cause: r
-                    .try_get::<Option<String>>("", "cause")
-                    .ok()
-                    .flatten()
-                    .and_then(|c| DisabilityCause::from_code(&c)),
-                grade: grade.and_then(|g| DisabilityGrade::new(g as u8).ok()),
-                relation: r
-                    .try_get::<Option<String>>("", "relation")
-                    .ok()
-                    .flatten()
-                    .and_then(|c| Relation::from_code(&c)),
-                since: since_date(r),
-            })
-        })
+        .filter_map(category_fact)
         .collect();
     let service = store
         .query_all(
@@ -491,6 +476,19 @@ async fn load_facts<C: ConnectionTrait>(
         receiving,
     };
     Ok((facts, received))
+}
+
+/// A `person_category` row as the rules see it (`None` for a category code this build does not know).
+fn category_fact(r: &QueryResult) -> Option<CategoryFact> {
+    let category = Category::from_code(&r.try_get::<String>("", "category").ok()?)?;
+    let grade: Option<i64> = r.try_get::<Option<i32>>("", "grade").ok().flatten().map(i64::from);
+    Some(CategoryFact {
+        category,
+        cause: r.try_get::<Option<String>>("", "cause").ok().flatten().and_then(|c| DisabilityCause::from_code(&c)),
+        grade: grade.and_then(|g| DisabilityGrade::new(g as u8).ok()),
+        relation: r.try_get::<Option<String>>("", "relation").ok().flatten().and_then(|c| Relation::from_code(&c)),
+        since: since_date(r),
+    })
 }
 
 fn since_date(r: &QueryResult) -> Option<NaiveDate> {
@@ -804,46 +802,6 @@ pub async fn claims(store: &Store, scope: &Scope, day: NaiveDate, limit: i64) ->
         });
     }
     Ok(out)
-}
-
-/// Turns the eligible imported claims in scope into enrolments from the month of `day` (the rule's
-/// first month if later); ineligible ones stay listed for a person to decide. Returns how many.
-pub async fn enrol_claims(store: &Store, actor: &Actor, scope: &Scope, day: NaiveDate) -> Result<usize, StoreError> {
-    let checks = claims(store, scope, day, 100_000).await?;
-    let tx = store.begin_write().await?;
-    let mut done = 0;
-    for c in checks.iter().filter(|c| c.eligible) {
-        let Some(program) = &c.program else { continue };
-        let v = judge(store, &tx, c.person_id, program, day).await?;
-        if !v.eligible {
-            continue;
-        }
-        let start = v.start.map_or(Period::of(day), |s| s.max(Period::of(day)));
-        let county = OrgPath::parse(&c.org_path).map(|p| p.county().to_owned()).unwrap_or_default();
-        match enrol(store, &tx, c.person_id, &county, program, &v, start, None, "import").await {
-            Ok(_) | Err(StoreError::Conflict(_)) => {}
-            Err(e) => return Err(e),
-        }
-        store.exec(&tx, "DELETE FROM benefit_claim WHERE id = $1", [c.claim_id.into()]).await?;
-        done += 1;
-    }
-    audit::append(
-        store,
-        &tx,
-        actor,
-        Change {
-            action: "enrol",
-            entity: "benefit_claim",
-            entity_id: String::new(),
-            org_path: scope.root().to_string(),
-            summary: format!("导入的享受待遇经规则核对后纳入发放 {done} 人"),
-            before: None,
-            after: Some(json!({"enrolled": done})),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(done)
 }
 
 /// Today in Beijing: the day rules are judged on.
