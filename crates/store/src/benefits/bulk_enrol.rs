@@ -144,6 +144,23 @@ async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Pers
     Ok(out)
 }
 
+/// The statement that reads the next batch of claims in scope (`$3` the last claim id read, `$4`
+/// the batch size), with its scope parameters. It walks the claims in id order (SQLite keeps the
+/// order of a CROSS JOIN): with a large county's statistics SQLite would otherwise walk every
+/// person of the county and sort their claims, for every batch (28 s instead of 3 s at 200,000
+/// people, quadratic beyond).
+#[doc(hidden)]
+pub fn claim_batch_sql(scope: &Scope) -> (String, Vec<Value>) {
+    let (in_scope, vals) = scope.sql("p.org_path", 1);
+    (
+        format!(
+            "SELECT c.id, c.person_id, c.program, p.org_path FROM benefit_claim c CROSS JOIN person p \
+             WHERE p.id = c.person_id AND {in_scope} AND c.id > $3 ORDER BY c.id LIMIT $4"
+        ),
+        vals.into(),
+    )
+}
+
 /// Turns the eligible imported claims in scope into enrolments from the month of `day` (the rule's
 /// first month if later); ineligible ones and unrecognised texts stay listed for a person to decide.
 /// A claim of a program the person is already enrolled in is consumed without a second enrolment.
@@ -173,22 +190,13 @@ pub async fn enrol_claims(store: &Store, actor: &Actor, scope: &Scope, day: Naiv
     }
     let this_month = Period::of(day);
     let t = now();
-    let (in_scope, vals) = scope.sql("p.org_path", 1);
+    let (sql, vals) = claim_batch_sql(scope);
     let (mut last, mut done) = (0i64, 0usize);
     loop {
-        let mut params: Vec<Value> = vals.clone().into();
+        let mut params = vals.clone();
         params.push(last.into());
         params.push(BATCH.into());
-        let batch = store
-            .query_all(
-                &tx,
-                &format!(
-                    "SELECT c.id, c.person_id, c.program, p.org_path FROM benefit_claim c JOIN person p ON p.id = c.person_id \
-                     WHERE {in_scope} AND c.id > $3 ORDER BY c.id LIMIT $4"
-                ),
-                params,
-            )
-            .await?;
+        let batch = store.query_all(&tx, &sql, params).await?;
         let Some(end) = batch.last() else { break };
         last = end.try_get("", "id")?;
         let mut ids: Vec<i64> = batch.iter().map(|r| r.try_get("", "person_id")).collect::<Result<_, _>>()?;

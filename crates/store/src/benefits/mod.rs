@@ -5,7 +5,7 @@ pub mod applications;
 mod bulk_enrol;
 pub mod cycle;
 
-pub use bulk_enrol::enrol_claims;
+pub use bulk_enrol::{claim_batch_sql, enrol_claims};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
@@ -764,6 +764,7 @@ pub struct ClaimCheck {
 
 /// The imported 享受待遇 in scope that are not yet enrolments, judged on `day`.
 pub async fn claims(store: &Store, scope: &Scope, day: NaiveDate, limit: i64) -> Result<Vec<ClaimCheck>, StoreError> {
+    // In claim order (see `claim_batch_sql`): not every person of the county, then a sort.
     let (in_scope, vals) = scope.sql("p.org_path", 1);
     let mut params: Vec<Value> = vals.into();
     params.push(limit.into());
@@ -771,8 +772,8 @@ pub async fn claims(store: &Store, scope: &Scope, day: NaiveDate, limit: i64) ->
         .query_all(
             store.conn(),
             &format!(
-                "SELECT c.id, c.person_id, c.program, p.name, p.org_path FROM benefit_claim c JOIN person p ON p.id = c.person_id \
-                 WHERE {in_scope} ORDER BY c.id LIMIT $3"
+                "SELECT c.id, c.person_id, c.program, p.name, p.org_path FROM benefit_claim c CROSS JOIN person p \
+                 WHERE p.id = c.person_id AND {in_scope} ORDER BY c.id LIMIT $3"
             ),
             params,
         )
