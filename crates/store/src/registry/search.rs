@@ -21,7 +21,7 @@
 //! - initials prefixes: by initials, then full pinyin, then id;
 //! - ID tails, ID numbers and phones: by full pinyin, then id.
 
-use sea_orm::Value;
+use sea_orm::{QueryResult, Value};
 
 use super::{Query, prefix_upper, reversed};
 use crate::crypto::FieldCrypto;
@@ -155,11 +155,12 @@ fn tiers(crypto: &FieldCrypto, q: &Query) -> Vec<Tier> {
     }
 }
 
-/// The two statements of a search, numbered for one list of parameters.
+/// The statements of a search, numbered for one list of parameters.
 pub(crate) struct Statements {
     /// `SELECT COUNT(*) AS n`, capped when asked.
     pub count: (String, Vec<Value>),
-    /// `SELECT t.id, t.tier`: the ids of one page, best first.
+    /// One page and the count in one statement: `total` on every row, and one row with the
+    /// person's columns NULL when the page is empty.
     pub page: (String, Vec<Value>),
     /// Each tier alone as its index reads it, for the plan test.
     pub tiers: Vec<(String, Vec<Value>)>,
@@ -192,13 +193,13 @@ pub(crate) fn statements(
         p
     };
 
+    // The count: the tiers are disjoint, so their rows together are the matches, each once.
     let union = conds.iter().map(|c| format!("SELECT 1 AS one FROM person p WHERE {c}")).collect::<Vec<_>>();
-    let count = match cap {
-        Some(cap) => {
-            (format!("SELECT COUNT(*) AS n FROM ({} LIMIT ${}) c", union.join(" UNION ALL "), n + 1), with(&[cap + 1]))
-        }
-        None => (format!("SELECT COUNT(*) AS n FROM ({}) c", union.join(" UNION ALL ")), with(&[])),
+    let counted = |limit_at: usize| match cap {
+        Some(_) => format!("SELECT COUNT(*) AS n FROM ({} LIMIT ${limit_at}) c0", union.join(" UNION ALL ")),
+        None => format!("SELECT COUNT(*) AS n FROM ({}) c0", union.join(" UNION ALL ")),
     };
+    let count = (counted(n + 1), with(&cap.map(|c| vec![c + 1]).unwrap_or_default()));
 
     // Each tier gives at most offset + limit rows in its index order; the merge keeps the page.
     let window = |i: usize, t: &Tier| {
@@ -211,26 +212,36 @@ pub(crate) fn statements(
             n + 1
         )
     };
-    let collate = if store.backend() == Backend::Postgres { " COLLATE \"C\"" } else { "" };
+    let c = if store.backend() == Backend::Postgres { " COLLATE \"C\"" } else { "" };
     let merged = tiers
         .iter()
         .enumerate()
         .map(|(i, t)| format!("SELECT * FROM ({}) t{i}", window(i, t)))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
+    // One round trip: the count, the page's ids and their rows.
     let page = (
         format!(
-            "SELECT u.id, u.tier FROM ({merged}) u ORDER BY u.tier, u.k1{collate}, u.k2{collate}, u.id LIMIT ${} OFFSET ${}",
-            n + 2,
-            n + 3
+            "WITH c AS ({count}) \
+             SELECT c.n AS total, r.* FROM c LEFT JOIN ( \
+               SELECT u.tier, u.k1, u.k2, {columns}, {categories} AS categories \
+               FROM (SELECT * FROM ({merged}) m ORDER BY m.tier, m.k1{c}, m.k2{c}, m.id LIMIT ${l} OFFSET ${o}) u \
+               JOIN person p ON p.id = u.id \
+             ) r ON 1 = 1 \
+             ORDER BY r.tier, r.k1{c}, r.k2{c}, r.id",
+            count = counted(n + 4),
+            columns = super::ROW_COLUMNS,
+            categories = super::CATEGORIES,
+            l = n + 2,
+            o = n + 3,
         ),
-        with(&[offset + limit, limit, offset]),
+        with(&[[offset + limit, limit, offset].as_slice(), &cap.map(|c| vec![c + 1]).unwrap_or_default()].concat()),
     );
     let tiers = tiers.iter().enumerate().map(|(i, t)| (window(i, t), with(&[offset + limit]))).collect();
     Ok(Statements { count, page, tiers })
 }
 
-/// Runs a search: the ids of one page, best first, and how many match (up to `cap`).
+/// Runs a search: the rows of one page, best first, and how many match (up to `cap`).
 pub(crate) async fn run(
     store: &Store,
     wh: &str,
@@ -239,17 +250,21 @@ pub(crate) async fn run(
     offset: i64,
     limit: i64,
     cap: Option<i64>,
-) -> Result<(Vec<i64>, Total), StoreError> {
+) -> Result<(Vec<QueryResult>, Total), StoreError> {
     let st = statements(store, wh, params, q, offset, limit, cap)?;
-    let n = store.count_of(store.conn(), &st.count.0, st.count.1).await?;
-    let total = Total::of_search(n, cap);
     // Past the counted matches there is no page: the list says to narrow the search instead.
-    if cap.is_some_and(|c| offset >= c) || offset >= n {
-        return Ok((Vec::new(), total));
+    if cap.is_some_and(|c| offset >= c) {
+        let n = store.count_of(store.conn(), &st.count.0, st.count.1).await?;
+        return Ok((Vec::new(), Total::of_search(n, cap)));
     }
-    let rows = store.query_all(store.conn(), &st.page.0, st.page.1).await?;
-    let ids = rows.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<_>, _>>()?;
-    Ok((ids, total))
+    let mut rows = store.query_all(store.conn(), &st.page.0, st.page.1).await?;
+    let n = match rows.first() {
+        Some(r) => r.try_get::<i64>("", "total")?,
+        None => 0,
+    };
+    // An empty page is one row without a person.
+    rows.retain(|r| r.try_get::<Option<i64>>("", "id").ok().flatten().is_some());
+    Ok((rows, Total::of_search(n, cap)))
 }
 
 /// The query plans of a search's statements (SQLite: `EXPLAIN QUERY PLAN` details; PostgreSQL:
