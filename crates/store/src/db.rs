@@ -137,6 +137,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "cases", include_str!("../migrations/sqlite/0004_cases.sql")),
     (5, "work", include_str!("../migrations/sqlite/0005_work.sql")),
     (6, "assessment", include_str!("../migrations/sqlite/0006_assessment.sql")),
+    (7, "search", include_str!("../migrations/sqlite/0007_search.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -145,10 +146,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "cases", include_str!("../migrations/postgres/0004_cases.sql")),
     (5, "work", include_str!("../migrations/postgres/0005_work.sql")),
     (6, "assessment", include_str!("../migrations/postgres/0006_assessment.sql")),
+    (7, "search", include_str!("../migrations/postgres/0007_search.sql")),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Each SQLite connection's page cache (negative: KiB): 64 MiB.
 const SQLITE_CACHE_KIB: i64 = -65536;

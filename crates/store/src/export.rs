@@ -47,7 +47,7 @@ async fn rows(store: &Store, scope: &Scope, filter: &Filter, full: bool) -> Resu
     let mut out = Vec::new();
     let mut page = Page::new(Some(1), Some(200));
     loop {
-        let (list, total) = registry::list(store, scope, filter, page).await?;
+        let (list, total) = registry::list_uncapped(store, scope, filter, page).await?;
         if list.is_empty() {
             break;
         }
@@ -108,7 +108,7 @@ async fn rows(store: &Store, scope: &Scope, filter: &Filter, full: bool) -> Resu
                 p.status.label().to_owned(),
             ]);
         }
-        if (page.number * page.size) as i64 >= total {
+        if (page.number * page.size) as i64 >= total.count {
             break;
         }
         page.number += 1;

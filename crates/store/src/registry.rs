@@ -16,6 +16,9 @@ use crate::audit::{self, Actor, Change};
 use crate::org::Page;
 use crate::{Scope, Store, StoreError, Tx, now};
 
+mod search;
+pub use search::{SEARCH_COUNT_CAP, Total, explain};
+
 /// A category a person holds, with its details.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryInput {
@@ -804,16 +807,37 @@ fn prefix_upper(p: &str) -> String {
     format!("{p}\u{10ffff}")
 }
 
-/// People in scope matching a filter, best matches first, one page, with the total.
+/// People in scope matching a filter, best matches first, one page, with the total. A search
+/// term is ranked in tiers (see [`search`]) and counted up to [`SEARCH_COUNT_CAP`]; a list without
+/// one is counted exactly and sorted by pinyin.
 pub async fn list(
     store: &Store,
     scope: &Scope,
     filter: &Filter,
     page: Page,
-) -> Result<(Vec<PersonRow>, i64), StoreError> {
-    // A search term has an index of its own, far narrower than a county's or township's people.
-    let searching = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
-    let (cond, vals) = if searching { scope.sql_unindexed("p.org_path", 1) } else { scope.sql("p.org_path", 1) };
+) -> Result<(Vec<PersonRow>, Total), StoreError> {
+    list_up_to(store, scope, filter, page, Some(SEARCH_COUNT_CAP)).await
+}
+
+/// [`list`] without the cap on a search's count, for an export of everything a search found.
+pub(crate) async fn list_uncapped(
+    store: &Store,
+    scope: &Scope,
+    filter: &Filter,
+    page: Page,
+) -> Result<(Vec<PersonRow>, Total), StoreError> {
+    list_up_to(store, scope, filter, page, None).await
+}
+
+/// The scope and the filters other than the search box, as conditions on `person p`, with their
+/// parameters numbered from $1.
+fn conditions(scope: &Scope, filter: &Filter, searching: bool) -> (Vec<String>, Vec<Value>) {
+    // A search term has an index of its own, far narrower than a county's or township's people:
+    // beside one, scope and unit are written so that no index serves them.
+    let in_unit = |s: &Scope, first: usize| {
+        if searching { s.sql_unindexed("p.org_path", first) } else { s.sql("p.org_path", first) }
+    };
+    let (cond, vals) = in_unit(scope, 1);
     let mut wh = vec![cond];
     let mut params: Vec<Value> = vals.into();
     let add = |sql: &str, vs: Vec<Value>, params: &mut Vec<Value>, wh: &mut Vec<String>| {
@@ -825,7 +849,7 @@ pub async fn list(
         wh.push(s);
     };
     if let Some(u) = &filter.unit {
-        let (cond, v) = Scope::new(u.clone()).sql("p.org_path", params.len() + 1);
+        let (cond, v) = in_unit(&Scope::new(u.clone()), params.len() + 1);
         params.extend(v);
         wh.push(cond);
     }
@@ -851,87 +875,55 @@ pub async fn list(
         let earliest = today.with_year(today.year() - max as i32 - 1).unwrap_or(today).succ_opt().unwrap_or(today);
         add("p.birth_date >= ?", vec![earliest.into()], &mut params, &mut wh);
     }
-    // The search box: a condition and a rank (0 = exact, best).
-    let mut rank = String::new();
+    (wh, params)
+}
+
+/// The columns of a list row.
+const ROW_COLUMNS: &str = "p.id, p.org_path, p.name, p.id_sealed, p.sex, p.birth_date, p.status";
+/// A row's category codes, comma-separated in the order they were given (`string_agg` with
+/// ORDER BY: PostgreSQL, and SQLite since 3.44), so a page is one statement, not one more.
+const CATEGORIES: &str =
+    "(SELECT string_agg(pc.category, ',' ORDER BY pc.id) FROM person_category pc WHERE pc.person_id = p.id)";
+
+async fn list_up_to(
+    store: &Store,
+    scope: &Scope,
+    filter: &Filter,
+    page: Page,
+    cap: Option<i64>,
+) -> Result<(Vec<PersonRow>, Total), StoreError> {
     let typed = filter.q.as_deref().filter(|q| !q.trim().is_empty());
     let understood = typed.and_then(classify);
     if typed.is_some() && understood.is_none() {
         // Something was typed that cannot match a name, pinyin, ID or phone: nothing matches.
-        return Ok((Vec::new(), 0));
+        return Ok((Vec::new(), Total::exact(0)));
     }
-    if let Some(q) = understood {
-        let crypto = store.crypto()?;
-        match q {
-            Query::IdNumber(raw) => {
-                let idx = match IdNumber::parse(&raw) {
-                    Ok(idn) => crypto.index("id", idn.as_str()),
-                    Err(_) => crypto.index("id", &raw),
-                };
-                add("p.id_index = ?", vec![idx.into()], &mut params, &mut wh);
-            }
-            Query::IdTail(t) => {
-                let (col, kind) = match t.len() {
-                    4 => ("id_tail4", "id_tail4"),
-                    5 => ("id_tail5", "id_tail5"),
-                    _ => ("id_tail6", "id_tail6"),
-                };
-                add(&format!("p.{col} = ?"), vec![crypto.index(kind, &t).into()], &mut params, &mut wh);
-            }
-            Query::Phone(ph) => {
-                add("p.phone_index = ?", vec![crypto.index("phone", &ph).into()], &mut params, &mut wh);
-            }
-            Query::Name(n) => {
-                // Exact, a prefix (surname and more), or a suffix (the given name): all by index.
-                let r = reversed(&n);
-                add(
-                    "((p.name >= ? AND p.name < ?) OR (p.name_rev >= ? AND p.name_rev < ?))",
-                    vec![n.clone().into(), prefix_upper(&n).into(), r.clone().into(), prefix_upper(&r).into()],
-                    &mut params,
-                    &mut wh,
-                );
-                params.push(n.clone().into());
-                let exact = params.len();
-                params.push(n.clone().into());
-                let lo = params.len();
-                params.push(prefix_upper(&n).into());
-                let hi = params.len();
-                rank = format!(
-                    "CASE WHEN p.name = ${exact} THEN 0 WHEN p.name >= ${lo} AND p.name < ${hi} THEN 1 ELSE 2 END, "
-                );
-            }
-            Query::Pinyin(k) => {
-                add(
-                    "((p.name_pinyin >= ? AND p.name_pinyin < ?) OR (p.name_initials >= ? AND p.name_initials < ?))",
-                    vec![k.clone().into(), prefix_upper(&k).into(), k.clone().into(), prefix_upper(&k).into()],
-                    &mut params,
-                    &mut wh,
-                );
-                params.push(k.clone().into());
-                let e = params.len();
-                rank = format!("CASE WHEN p.name_pinyin = ${e} OR p.name_initials = ${e} THEN 0 ELSE 1 END, ");
-            }
-        }
-    }
+    let (wh, mut params) = conditions(scope, filter, typed.is_some());
     let wh = wh.join(" AND ");
-    // The rank's parameters come last; the count uses only those its condition names.
-    let count_sql = format!("SELECT COUNT(*) AS n FROM person p WHERE {wh}");
-    let count_params: Vec<Value> = params.iter().take(max_placeholder(&count_sql)).cloned().collect();
-    let total: i64 = store.count_of(store.conn(), &count_sql, count_params).await?;
-    let n = params.len();
-    params.push(page.limit().into());
-    params.push(page.offset().into());
-    let rows = store
-        .query_all(
-            store.conn(),
-            &format!(
-                "SELECT p.id, p.org_path, p.name, p.id_sealed, p.sex, p.birth_date, p.status FROM person p WHERE {wh} \
-                 ORDER BY {rank}p.name_pinyin, p.id LIMIT ${} OFFSET ${}",
-                n + 1,
-                n + 2
-            ),
-            params,
-        )
-        .await?;
+    let (rows, total) = match understood {
+        Some(q) => search::run(store, &wh, params, &q, page.offset(), page.limit(), cap).await?,
+        None => {
+            let total = store
+                .count_of(store.conn(), &format!("SELECT COUNT(*) AS n FROM person p WHERE {wh}"), params.clone())
+                .await?;
+            let n = params.len();
+            params.push(page.limit().into());
+            params.push(page.offset().into());
+            let rows = store
+                .query_all(
+                    store.conn(),
+                    &format!(
+                        "SELECT {ROW_COLUMNS}, {CATEGORIES} AS categories FROM person p WHERE {wh} \
+                         ORDER BY p.name_pinyin, p.id LIMIT ${} OFFSET ${}",
+                        n + 1,
+                        n + 2
+                    ),
+                    params,
+                )
+                .await?;
+            (rows, Total::exact(total))
+        }
+    };
     let crypto = store.crypto()?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -939,6 +931,7 @@ pub async fn list(
         let idn = crypto.open("id_number", &sealed)?;
         let sex: String = r.try_get("", "sex")?;
         let status: String = r.try_get("", "status")?;
+        let categories: Option<String> = r.try_get("", "categories")?;
         out.push(PersonRow {
             id: r.try_get("", "id")?,
             org_path: r.try_get("", "org_path")?,
@@ -947,54 +940,10 @@ pub async fn list(
             sex: parse_sex(&sex)?,
             birth_date: r.try_get("", "birth_date")?,
             status: PersonStatus::from_code(&status).ok_or_else(|| bad("status", &status))?,
-            categories: Vec::new(),
+            categories: categories.iter().flat_map(|c| c.split(',')).filter_map(Category::from_code).collect(),
         });
     }
-    // Categories of the page, in one query.
-    if !out.is_empty() {
-        let ids: Vec<String> = out.iter().map(|p| p.id.to_string()).collect();
-        let rows = store
-            .query_all(
-                store.conn(),
-                &format!(
-                    "SELECT person_id, category FROM person_category WHERE person_id IN ({}) ORDER BY id",
-                    ids.join(",")
-                ),
-                [],
-            )
-            .await?;
-        for r in rows {
-            let pid: i64 = r.try_get("", "person_id")?;
-            let code: String = r.try_get("", "category")?;
-            if let (Some(p), Some(c)) = (out.iter_mut().find(|p| p.id == pid), Category::from_code(&code)) {
-                p.categories.push(c);
-            }
-        }
-    }
     Ok((out, total))
-}
-
-/// The highest `$n` placeholder in a statement.
-fn max_placeholder(sql: &str) -> usize {
-    let b = sql.as_bytes();
-    let mut max = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'$' {
-            let start = i + 1;
-            let mut j = start;
-            while j < b.len() && b[j].is_ascii_digit() {
-                j += 1;
-            }
-            if let Ok(n) = sql[start..j].parse::<usize>() {
-                max = max.max(n);
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    max
 }
 
 /// The change history of a person in scope: the audit entries about them, newest first.

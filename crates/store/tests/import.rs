@@ -298,7 +298,7 @@ async fn a_large_load_keeps_every_index_and_constraint() {
     let again = run(s, &csv, false).await;
     assert_eq!((again.accepted, again.unchanged), (0, 20_000));
     let f = Filter { q: Some("wang".into()), ..Default::default() };
-    assert!(registry::list(s, &county(), &f, Page::default()).await.unwrap().1 > 0, "pinyin index answers");
+    assert!(registry::list(s, &county(), &f, Page::default()).await.unwrap().1.count > 0, "pinyin index answers");
     assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
 }
 

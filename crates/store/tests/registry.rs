@@ -6,9 +6,11 @@ use shuangyong_domain::person::{Category, DisabilityCause, DisabilityGrade, Pers
 use shuangyong_domain::{OrgKind, OrgPath};
 use shuangyong_store::audit::{self, Actor, Verdict};
 use shuangyong_store::org::Page;
-use shuangyong_store::registry::{self, CategoryInput, Filter, PersonInput, Query, Sensitive, ServiceInput, classify};
+use shuangyong_store::registry::{
+    self, CategoryInput, Filter, PersonInput, Query, SEARCH_COUNT_CAP, Sensitive, ServiceInput, Total, classify,
+};
 use shuangyong_store::testing::{self, TestDb};
-use shuangyong_store::{Scope, Store, StoreError};
+use shuangyong_store::{Backend, Scope, Store, StoreError};
 
 fn path(s: &str) -> OrgPath {
     OrgPath::parse(s).unwrap()
@@ -166,11 +168,11 @@ async fn scope_decides_who_sees_whom() {
     assert!(registry::get(s, &lanyi, a.id).await.is_ok());
     assert!(matches!(registry::get(s, &lanyi, b.id).await, Err(StoreError::NotFound)));
     let (rows, total) = registry::list(s, &lanyi, &Filter::default(), Page::default()).await.unwrap();
-    assert_eq!(total, 1);
+    assert_eq!(total.count, 1);
     assert_eq!(rows[0].name, "岚漪人");
     // Even an exact ID search from the other township finds nothing.
     let f = Filter { q: Some(make("140929", born(1950, 1, 3), 3).as_str().into()), ..Default::default() };
-    assert_eq!(registry::list(s, &lanyi, &f, Page::default()).await.unwrap().1, 0);
+    assert_eq!(registry::list(s, &lanyi, &f, Page::default()).await.unwrap().1.count, 0);
     assert!(registry::history(s, &lanyi, b.id).await.is_err());
     // Update and reveal respect scope too.
     let tx = s.begin_write().await.unwrap();
@@ -450,4 +452,148 @@ async fn a_life_check_suspends_only_the_unconfirmed_after_its_deadline() {
     assert_eq!(s.count("person").await.unwrap(), 4, "nobody is deleted");
     assert!(registry::history(s, &county(), b.id).await.unwrap()[0].summary.contains("暂停 乙"));
     assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+}
+
+/// Copies a registered person `n` times in SQL (same name and sealed ID, distinct blind index), for
+/// tests that need many matches without registering each.
+async fn clone_person(s: &Store, id: i64, n: i64) {
+    let tx = s.begin_write().await.unwrap();
+    s.exec(
+        &tx,
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2) \
+         INSERT INTO person (county, org_path, name, name_pinyin, name_initials, name_rev, id_sealed, id_index, \
+             id_tail4, id_tail5, id_tail6, sex, birth_date, ethnicity, registration, status, created_at, updated_at) \
+         SELECT county, org_path, name, name_pinyin, name_initials, name_rev, id_sealed, id_index || '-' || i, \
+             id_tail4, id_tail5, id_tail6, sex, birth_date, ethnicity, registration, status, created_at, updated_at \
+         FROM person, seq WHERE person.id = $1",
+        [id.into(), n.into()],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_search_counts_up_to_the_cap_and_its_pages_end_there() {
+    let db = setup().await;
+    let s = &db.store;
+    let zhang = register(s, input("张三", &make("140929", born(1950, 3, 4), 101), "140929/01/001")).await.unwrap();
+    register(s, input("李四", &make("140929", born(1951, 3, 4), 103), "140929/01/001")).await.unwrap();
+    clone_person(s, zhang.id, SEARCH_COUNT_CAP + 4).await;
+    let search = |q: &str, scope: Scope, page: u64| {
+        let f = Filter { q: Some(q.to_owned()), ..Default::default() };
+        async move { registry::list(s, &scope, &f, Page::new(Some(page), Some(20))).await.unwrap() }
+    };
+    // More than the cap: the cap, said to be one; fewer: exact.
+    for q in ["张三", "zhangsan", "zs", zhang.id_masked.get(14..).unwrap()] {
+        let (rows, total) = search(q, county(), 1).await;
+        assert_eq!(total, Total { count: SEARCH_COUNT_CAP, capped: true }, "{q}");
+        assert_eq!(rows.len(), 20, "{q}");
+    }
+    assert_eq!(search("李四", county(), 1).await.1, Total { count: 1, capped: false });
+    assert_eq!(search("张三", Scope::new(path("140929/02")), 1).await.1, Total { count: 0, capped: false });
+    // A list without a search term keeps its exact total.
+    let all = registry::list(s, &county(), &Filter::default(), Page::default()).await.unwrap().1;
+    assert_eq!(all, Total { count: SEARCH_COUNT_CAP + 6, capped: false });
+    // The pages of a capped search: every counted match once, in order (one name and birth
+    // date: by id), and nothing past the cap.
+    let mut seen = Vec::new();
+    for page in 1..=SEARCH_COUNT_CAP as u64 / 20 {
+        seen.extend(search("张三", county(), page).await.0.into_iter().map(|r| r.id));
+    }
+    assert_eq!(seen.len(), SEARCH_COUNT_CAP as usize);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "by id, no repeats");
+    assert_eq!(seen[0], zhang.id);
+    assert!(search("张三", county(), SEARCH_COUNT_CAP as u64 / 20 + 1).await.0.is_empty());
+    assert!(search("张三", county(), 1_000_000).await.0.is_empty(), "a far page is empty, not a long walk");
+}
+
+#[tokio::test]
+async fn search_tiers_rank_exact_before_prefix_and_list_each_match_once() {
+    let db = setup().await;
+    let s = &db.store;
+    // Keys: 张华 zhanghua/zh, 朱红 zhuhong/zh, 邹浩 zouhao/zh, 郑海霞 zhenghaixia/zhx, 周 zhou/z,
+    // 邹海霞 zouhaixia/zhx, 张 zhang/z.
+    let names = ["邹海霞", "周", "郑海霞", "邹浩", "朱红", "张华", "张"];
+    for (i, n) in names.iter().enumerate() {
+        register(s, input(n, &make("140929", born(1950, 1, 1 + i as u32), 1 + 2 * i as u16), "140929/01/001"))
+            .await
+            .unwrap();
+    }
+    let find = |q: &str| {
+        let f = Filter { q: Some(q.to_owned()), ..Default::default() };
+        async move {
+            let (rows, total) = registry::list(s, &county(), &f, Page::default()).await.unwrap();
+            assert_eq!(total, Total { count: rows.len() as i64, capped: false }, "{:?}", f.q);
+            rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        }
+    };
+    // Exact initials, then pinyin prefixes (each by pinyin), then initials prefixes; 郑海霞's
+    // initials begin with zh too, but it is listed once, as a pinyin prefix.
+    assert_eq!(find("zh").await, ["张华", "朱红", "邹浩", "张", "郑海霞", "周", "邹海霞"]);
+    // Exact pinyin first, then pinyin prefixes.
+    assert_eq!(find("zhang").await, ["张", "张华"]);
+    assert_eq!(find("z").await, ["张", "周", "张华", "郑海霞", "朱红", "邹海霞", "邹浩"]);
+    // A page of the ranking is the same slice of it whatever the page size.
+    let f = Filter { q: Some("zh".into()), ..Default::default() };
+    let mut paged = Vec::new();
+    for n in 1..=4 {
+        paged.extend(registry::list(s, &county(), &f, Page::new(Some(n), Some(2))).await.unwrap().0);
+    }
+    assert_eq!(paged.into_iter().map(|r| r.name).collect::<Vec<_>>(), find("zh").await);
+    // Names: exact, then names that begin with it (by character), then names that end with it.
+    assert_eq!(find("张").await, ["张", "张华"]);
+    assert_eq!(find("邹").await, ["邹浩", "邹海霞"]);
+    assert_eq!(find("海霞").await, ["邹海霞", "郑海霞"]);
+    assert_eq!(find("浩").await, ["邹浩"]);
+}
+
+#[tokio::test]
+async fn a_search_reads_each_tier_in_its_index_order_and_from_the_index_alone() {
+    let db = setup().await;
+    let s = &db.store;
+    register(s, input("张三", &make("140929", born(1950, 3, 4), 101), "140929/01/001")).await.unwrap();
+    let tiers: [(&str, &[&str]); 4] = [
+        ("张三", &["person_name", "person_name", "person_name_rev"]),
+        ("zhangsan", &["person_pinyin", "person_initials", "person_pinyin", "person_initials"]),
+        ("zs", &["person_pinyin", "person_initials", "person_pinyin", "person_initials"]),
+        ("1234", &["person_tail4"]),
+    ];
+    let town = Scope::new(path("140929/01"));
+    for (q, indexes) in tiers {
+        let plain = Filter { q: Some(q.into()), ..Default::default() };
+        let in_unit = Filter { unit: Some(path("140929/01/001")), ..plain.clone() };
+        for (scope, f) in [(county(), &plain), (town.clone(), &plain), (county(), &in_unit)] {
+            // The count, each tier alone, then the page.
+            let plans = registry::explain(s, &scope, f, Page::new(Some(3), Some(20))).await.unwrap();
+            assert_eq!(plans.len(), indexes.len() + 2);
+            if s.backend() != Backend::Sqlite {
+                continue;
+            }
+            let ctx = format!("{q} in {:?}, unit {:?}: {plans:?}", scope.root(), f.unit);
+            // The count and each tier alone read the index only, never a person's row.
+            let counted = plans[..=indexes.len()].iter().flatten();
+            assert!(
+                counted.clone().all(|l| !l.starts_with("SEARCH p ") || l.contains("USING COVERING INDEX")),
+                "{ctx}"
+            );
+            // No table or index is scanned whole.
+            assert!(plans.iter().flatten().all(|l| !l.starts_with("SCAN p")), "{ctx}");
+            // Each tier walks its own index in the order it ranks by: no sort of its matches.
+            for (plan, index) in plans[1..=indexes.len()].iter().zip(indexes) {
+                assert_eq!(plan.len(), 1, "{ctx}");
+                assert!(plan[0].starts_with(&format!("SEARCH p USING COVERING INDEX {index} (")), "{ctx}");
+            }
+            // The page: the same walks, straight into the merge (no sort inside a tier); only the
+            // page's own rows are read from the table, by id.
+            let page = plans.last().unwrap();
+            for (i, index) in indexes.iter().enumerate() {
+                let at = page.iter().position(|l| *l == format!("CO-ROUTINE t{i}")).expect(&ctx);
+                assert!(page[at + 1].starts_with(&format!("SEARCH p USING COVERING INDEX {index} (")), "{ctx}");
+                assert_eq!(page[at + 2], format!("SCAN t{i}"), "{ctx}");
+            }
+            let rows = page.iter().filter(|l| l.starts_with("SEARCH p ") && !l.contains("COVERING INDEX"));
+            assert!(rows.clone().count() == 1 && rows.clone().all(|l| l.contains("PRIMARY KEY")), "{ctx}");
+        }
+    }
 }

@@ -97,6 +97,8 @@ impl Layout {
 #[derive(Debug, Clone)]
 pub struct Pager {
     pub total: i64,
+    /// More rows match than `total` (a search counts only so far): shown as "1000 条以上".
+    pub more: bool,
     pub page: u64,
     pub pages: u64,
     pub prev: Option<String>,
@@ -112,11 +114,17 @@ impl Pager {
         };
         Pager {
             total,
+            more: false,
             page: page.number,
             pages,
             prev: (page.number > 1).then(|| link(page.number - 1)),
             next: (page.number < pages).then(|| link(page.number + 1)),
         }
+    }
+
+    /// The pager of a search that counted up to a cap: the pages end at the cap.
+    pub fn capped(page: Page, total: i64, more: bool, query: &str) -> Pager {
+        Pager { more, ..Pager::new(page, total, query) }
     }
 }
 

@@ -55,13 +55,19 @@ impl From<PersonRow> for PersonListItem {
 #[derive(Serialize, ToSchema)]
 pub struct PersonList {
     pub items: Vec<PersonListItem>,
+    /// How many match; for a search, counted up to 1000 (see `more`).
     pub total: i64,
+    /// A search found more than `total` people: its pages end at `total`; narrow it (see `hint`).
+    pub more: bool,
+    /// What to do when `more`: 找到超过1000人，请输入更完整的姓名、拼音或身份证号后几位缩小范围.
+    pub hint: Option<String>,
     pub page: u64,
     pub per_page: u64,
 }
 
 /// People in the caller's subtree. `q` searches names, pinyin (full or initials), the last 4–6
-/// characters or the whole ID number, and phones; exact matches first.
+/// characters or the whole ID number, and phones; exact matches first. A search counts at most
+/// 1,000 matches (`more` says when there are more).
 #[utoipa::path(get, path = "/api/v1/persons", tag = "优抚对象",
     params(("q" = Option<String>, Query), ("unit" = Option<String>, Query), ("category" = Option<String>, Query),
         ("status" = Option<String>, Query), ("min_age" = Option<String>, Query), ("max_age" = Option<String>, Query),
@@ -77,7 +83,9 @@ pub async fn list(
     let (rows, total) = registry::list(&state.store, &auth.scope(), &q.filter()?, page).await?;
     Ok(Json(PersonList {
         items: rows.into_iter().map(Into::into).collect(),
-        total,
+        total: total.count,
+        more: total.capped,
+        hint: crate::registry::narrow_hint(&total),
         page: page.number,
         per_page: page.size,
     }))

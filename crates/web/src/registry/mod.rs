@@ -12,7 +12,7 @@ use shuangyong_domain::OrgPath;
 use shuangyong_domain::person::{Category, DisabilityCause, PersonStatus, Registration, Relation};
 use shuangyong_store::audit::Entry;
 use shuangyong_store::org::{self, OrgUnit, Page};
-use shuangyong_store::registry::{self, Filter, Person, PersonRow, Sensitive};
+use shuangyong_store::registry::{self, Filter, Person, PersonRow, Sensitive, Total};
 use shuangyong_store::{StoreError, Tx};
 
 use crate::AppState;
@@ -106,10 +106,19 @@ struct ListPage {
     units: Vec<OrgUnit>,
     unit_names: std::collections::HashMap<String, String>,
     pager: Pager,
+    /// A search that found more than it counted: how to narrow it.
+    narrow: Option<String>,
     categories: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     may_edit: bool,
     may_reveal: bool,
+}
+
+/// What a search that found more people than it counts tells the user to do.
+pub fn narrow_hint(total: &Total) -> Option<String> {
+    total
+        .capped
+        .then(|| format!("找到超过{}人，请输入更完整的姓名、拼音或身份证号后几位缩小范围", registry::SEARCH_COUNT_CAP))
 }
 
 async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> Result<ListPage, AppError> {
@@ -120,11 +129,11 @@ async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQue
             let (rows, total) = registry::list(&state.store, &auth.scope(), &f, page).await?;
             (rows, total, None)
         }
-        Err(e) => (Vec::new(), 0, Some(e.to_string())),
+        Err(e) => (Vec::new(), Total::exact(0), Some(e.to_string())),
     };
     let units = org::list(&state.store, &auth.scope()).await?;
     let unit_names = units.iter().map(|u| (u.path.to_string(), u.name.clone())).collect();
-    let pager = Pager::new(page, total, &q.query_string());
+    let pager = Pager::capped(page, total.count, total.capped, &q.query_string());
     let layout = Layout::new(&state, &auth.ctx, "registry", &[], "优抚对象").await?;
     Ok(ListPage {
         layout,
@@ -133,6 +142,7 @@ async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<ListQue
         units,
         unit_names,
         pager,
+        narrow: narrow_hint(&total),
         q,
         categories: categories(),
         statuses: statuses(),

@@ -341,3 +341,52 @@ async fn managers_resolve_near_duplicates_and_run_life_checks_in_the_browser() {
 fn flag_id(body: &str) -> String {
     body.split("/registry/duplicates/").nth(1).unwrap().split('/').next().unwrap().to_owned()
 }
+
+#[tokio::test]
+async fn a_search_that_finds_more_than_it_counts_says_so_and_its_pages_end_there() {
+    let app = TestApp::spawn().await;
+    app.add_user("lanyi", Role::TownshipClerk, "140929/01").await;
+    let wang = add_person(&app, "王伟", "140929/01/001").await;
+    add_person(&app, "李四", "140929/01/001").await;
+    // 1,004 more people named 王伟, copied in SQL (a distinct blind index each).
+    let s = app.store();
+    let tx = s.begin_write().await.unwrap();
+    s.exec(
+        &tx,
+        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 1004) \
+         INSERT INTO person (county, org_path, name, name_pinyin, name_initials, name_rev, id_sealed, id_index, \
+             id_tail4, id_tail5, id_tail6, sex, birth_date, ethnicity, registration, status, created_at, updated_at) \
+         SELECT county, org_path, name, name_pinyin, name_initials, name_rev, id_sealed, id_index || '-' || i, \
+             id_tail4, id_tail5, id_tail6, sex, birth_date, ethnicity, registration, status, created_at, updated_at \
+         FROM person, seq WHERE person.id = $1",
+        [wang.into()],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = app.login("lanyi").await;
+    let hint = "找到超过1000人，请输入更完整的姓名、拼音或身份证号后几位缩小范围";
+    for q in ["王伟", "wangwei", "ww"] {
+        let page = c.get(&format!("/registry?{}", serde_urlencoded::to_string([("q", q)]).unwrap())).await;
+        assert!(page.body.contains("共 1000 条以上，第 1 / 50 页"), "{q}: {}", page.body);
+        assert!(page.body.contains(hint), "{q}: {}", page.body);
+    }
+    let last = c.get("/registry?q=wangwei&page=50").await;
+    assert!(last.body.contains("第 50 / 50 页") && !last.body.contains("rel=\"next\""), "{}", last.body);
+    assert!(last.body.contains("王伟</a>"));
+    let past = c.get("/registry?q=wangwei&page=51").await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(!past.body.contains("王伟</a>"), "no rows past the counted ones");
+    // Exact counts where they are few, and for a list without a search term.
+    let few = c.get("/registry?q=lisi").await;
+    assert!(few.body.contains("共 1 条，") && !few.body.contains(hint), "{}", few.body);
+    assert!(c.get("/registry").await.body.contains("共 1006 条，"));
+    // The API says the same.
+    let api = c.get("/api/v1/persons?q=ww").await.json();
+    assert_eq!((api["total"].as_i64(), api["more"].as_bool()), (Some(1000), Some(true)));
+    assert_eq!(api["hint"], hint);
+    assert_eq!(api["items"].as_array().unwrap().len(), 20);
+    let api = c.get("/api/v1/persons?q=lisi").await.json();
+    assert_eq!((api["total"].as_i64(), api["more"].as_bool()), (Some(1), Some(false)));
+    assert!(api["hint"].is_null());
+}
