@@ -387,7 +387,7 @@ async fn ids_given_by_an_import_carry_each_rows_details_and_leave_room_for_later
     for (i, name) in ["甲一", "乙二", "丙三", "戊五", "己六"].iter().enumerate() {
         let f = Filter { q: Some((*name).into()), ..Default::default() };
         let (found, n) = registry::list(s, &county(), &f, Page::default()).await.unwrap();
-        assert_eq!(n, 1, "{name}");
+        assert_eq!(n.count, 1, "{name}");
         assert_ne!(found[0].id, hand.id);
         let p = registry::get(s, &county(), found[0].id).await.unwrap();
         let enlisted = p.service[0].enlisted.unwrap();
