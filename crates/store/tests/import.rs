@@ -357,11 +357,10 @@ async fn ids_given_by_an_import_carry_each_rows_details_and_leave_room_for_later
         first.push_str(&row(name, &ids[i], &format!("{}年{}月", 1971 + i, i + 1)));
     }
     assert_eq!(run(s, first.as_bytes(), true).await.accepted, 3);
-    // A clerk registers someone by hand between two imports.
-    let tx = s.begin_write().await.unwrap();
-    let by_hand = PersonInput {
-        name: "丁四".into(),
-        id_number: Some(make("140929", date(1960, 5, 6), 41)),
+    // A clerk registers someone by hand between two imports, and again after them.
+    let by_hand = |name: &str, born: chrono::NaiveDate, seq: u16| PersonInput {
+        name: name.into(),
+        id_number: Some(make("140929", born, seq)),
         ethnicity: "汉族".into(),
         registration: Registration::Rural,
         org_path: path("140929/01/001"),
@@ -376,7 +375,9 @@ async fn ids_given_by_an_import_carry_each_rows_details_and_leave_room_for_later
         service: vec![],
         note: String::new(),
     };
-    let hand = registry::create(s, &tx, &Actor::system("test"), &county(), by_hand).await.unwrap();
+    let tx = s.begin_write().await.unwrap();
+    let input = by_hand("丁四", date(1960, 5, 6), 41);
+    let hand = registry::create(s, &tx, &Actor::system("test"), &county(), input).await.unwrap();
     tx.commit().await.unwrap();
     let mut second = HEADERS.join(",") + "\n";
     second.push_str(&row("戊五", &ids[3], "1974年4月"));
@@ -397,23 +398,7 @@ async fn ids_given_by_an_import_carry_each_rows_details_and_leave_room_for_later
     }
     // And the next registration by hand still gets a free id.
     let tx = s.begin_write().await.unwrap();
-    let input = PersonInput {
-        name: "庚七".into(),
-        id_number: Some(make("140929", date(1961, 7, 8), 43)),
-        ethnicity: "汉族".into(),
-        registration: Registration::Rural,
-        org_path: path("140929/01/001"),
-        address: String::new(),
-        phone: None,
-        bank_account: None,
-        bank_name: String::new(),
-        status: PersonStatus::Normal,
-        status_date: None,
-        status_reason: String::new(),
-        categories: vec![CategoryInput::plain(Category::Veteran)],
-        service: vec![],
-        note: String::new(),
-    };
+    let input = by_hand("庚七", date(1961, 7, 8), 43);
     registry::create(s, &tx, &Actor::system("test"), &county(), input).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(s.count("person").await.unwrap(), 7);
