@@ -255,15 +255,24 @@ impl Store {
     /// Where a single write statement outside a transaction goes (sessions, flash messages): on
     /// SQLite the one writer connection, so it queues behind a write transaction instead of
     /// holding a pooled connection while it waits for the lock.
-    /// Gives the SQLite writer a page cache of up to 1 GiB (`large`) or its usual 64 MiB. A bulk
-    /// write turns it up so that what it writes stays in memory until it commits, instead of
-    /// spilling into the WAL and being read back; nothing on PostgreSQL.
-    pub async fn large_write_cache(&self, large: bool) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite {
-            let kib = if large { LARGE_CACHE_KIB } else { SQLITE_CACHE_KIB };
-            self.exec(self.write_conn(), &format!("PRAGMA cache_size = {kib}"), []).await?;
+    /// Runs a bulk write (`work`) with the SQLite writer's page cache grown to up to 1 GiB when
+    /// `large`: what it writes stays in memory until it commits, instead of spilling into the WAL
+    /// and being read back. The usual 64 MiB comes back whatever `work` returns; nothing changes
+    /// on PostgreSQL.
+    pub async fn with_large_write_cache<T>(
+        &self,
+        large: bool,
+        work: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let grow = large && self.backend == Backend::Sqlite;
+        if grow {
+            self.exec(self.write_conn(), &format!("PRAGMA cache_size = {LARGE_CACHE_KIB}"), []).await?;
         }
-        Ok(())
+        let out = work.await;
+        if grow {
+            self.exec(self.write_conn(), &format!("PRAGMA cache_size = {SQLITE_CACHE_KIB}"), []).await?;
+        }
+        out
     }
 
     pub fn write_conn(&self) -> &DatabaseConnection {

@@ -80,10 +80,7 @@ pub async fn run(
 ) -> Result<RunSummary, StoreError> {
     // A province's month is a million lines: they stay in the writer's page cache until the
     // commit (at 1,000,000 enrolments the usual 64 MiB spills the line indexes into the WAL).
-    store.large_write_cache(true).await?;
-    let summary = compute(store, actor, county, program, period).await;
-    store.large_write_cache(false).await?;
-    summary
+    store.with_large_write_cache(true, compute(store, actor, county, program, period)).await
 }
 
 async fn compute(

@@ -235,15 +235,8 @@ pub async fn commit(
     // A large load on SQLite gets room in the writer's page cache: the new rows stay in memory for
     // the index builds instead of spilling into the WAL and being read back for each index (15%
     // less CPU at 200,000 people). The connection's own setting comes back whatever happens.
-    let large = store.backend() == Backend::Sqlite && plan.rows.len() >= BULK_ROWS;
-    if large {
-        store.large_write_cache(true).await?;
-    }
-    let written = write(store, actor, scope, plan, file_name, bytes, progress).await;
-    if large {
-        store.large_write_cache(false).await?;
-    }
-    written
+    let large = plan.rows.len() >= BULK_ROWS;
+    store.with_large_write_cache(large, write(store, actor, scope, plan, file_name, bytes, progress)).await
 }
 
 async fn write(
