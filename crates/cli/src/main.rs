@@ -89,7 +89,8 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
-    /// The performance table: import, search and memory, each beside its raw-engine baseline.
+    /// The performance table at N people: import, search, enrolment of the imported benefits, the
+    /// month's payments, HTTP and memory, each beside its raw-engine baseline where there is one.
     Bench {
         /// How many synthetic people.
         #[arg(long, default_value_t = 1_000_000)]
