@@ -15,6 +15,40 @@ pub enum Backend {
     Postgres,
 }
 
+/// `n` placeholders of a bulk statement from the `first`-th (1-based), comma-separated. SQLite gets
+/// plain `?`: it looks each named parameter (`$n`) up in a list, which is quadratic in a statement
+/// with thousands.
+pub(crate) fn placeholders(backend: Backend, first: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 6);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        match backend {
+            Backend::Sqlite => s.push('?'),
+            Backend::Postgres => {
+                s.push('$');
+                s.push_str(&(first + i).to_string());
+            }
+        }
+    }
+    s
+}
+
+/// `head` followed by `rows` rows of `width` placeholders each, every row closed by `suffix`
+/// (constant columns, e.g. `", 1"`): a multi-row INSERT.
+pub(crate) fn insert_sql(backend: Backend, head: &str, rows: usize, width: usize, suffix: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * (width * 4 + suffix.len() + 4));
+    sql.push_str(head);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { " (" } else { ", (" });
+        sql.push_str(&placeholders(backend, r * width + 1, width));
+        sql.push_str(suffix);
+        sql.push(')');
+    }
+    sql
+}
+
 /// A write transaction. Dropping it without [`Tx::commit`] rolls everything back.
 pub type Tx = DatabaseTransaction;
 
@@ -413,5 +447,21 @@ pub(crate) fn conflict_on_unique(e: StoreError, message: &str) -> StoreError {
             }
         }
         _ => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_placeholders_number_rows_in_order_on_postgres_and_are_plain_on_sqlite() {
+        assert_eq!(placeholders(Backend::Postgres, 3, 2), "$3, $4");
+        assert_eq!(placeholders(Backend::Sqlite, 3, 2), "?, ?");
+        assert_eq!(
+            insert_sql(Backend::Postgres, "INSERT INTO t (a, b, c) VALUES", 2, 2, ", 1"),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, 1), ($3, $4, 1)"
+        );
+        assert_eq!(insert_sql(Backend::Sqlite, "X", 1, 3, ""), "X (?, ?, ?)");
     }
 }

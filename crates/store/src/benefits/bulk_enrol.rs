@@ -14,7 +14,7 @@ use shuangyong_domain::{OrgPath, Period};
 
 use super::{Program, Received, category_fact, kind_of_claim, programs, receiving, rule_settings};
 use crate::audit::{self, Actor, Change};
-use crate::db::Backend;
+use crate::db::{insert_sql, placeholders};
 use crate::{Scope, Store, StoreError, Tx, now};
 
 /// Claims read, judged and written per round. Each round's statements stay well under SQLite's
@@ -22,25 +22,6 @@ use crate::{Scope, Store, StoreError, Tx, now};
 const BATCH: i64 = 2_000;
 /// Enrolments per INSERT statement (9 parameters each).
 const INSERT_ROWS: usize = 1_000;
-
-/// `n` placeholders from the `first`-th, comma-separated. SQLite gets plain `?` (it looks named
-/// parameters up in a list, which is quadratic in a statement with thousands).
-fn placeholders(store: &Store, first: usize, n: usize) -> String {
-    let mut s = String::with_capacity(n * 6);
-    for i in 0..n {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        match store.backend() {
-            Backend::Sqlite => s.push('?'),
-            Backend::Postgres => {
-                s.push('$');
-                s.push_str(&(first + i).to_string());
-            }
-        }
-    }
-    s
-}
 
 /// What the rules and the enrolment step need of one person of a batch.
 struct Person {
@@ -52,7 +33,7 @@ struct Person {
 
 /// Reads the facts of `ids` (distinct) in five queries, as [`super::facts`] reads one person's.
 async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Person>, StoreError> {
-    let list = placeholders(store, 1, ids.len());
+    let list = placeholders(store.backend(), 1, ids.len());
     let params = || ids.iter().map(|&i| Value::from(i)).collect::<Vec<_>>();
     let mut out: HashMap<i64, Person> = HashMap::with_capacity(ids.len());
     for r in store
@@ -271,25 +252,24 @@ pub async fn enrol_claims(store: &Store, actor: &Actor, scope: &Scope, day: Naiv
             consumed.push(r.try_get("", "id")?);
         }
         for rows in inserts.chunks(INSERT_ROWS * 9) {
-            let values: Vec<String> =
-                (0..rows.len() / 9).map(|i| format!("({})", placeholders(store, i * 9 + 1, 9))).collect();
-            store
-                .exec(
-                    &tx,
-                    &format!(
-                        "INSERT INTO benefit_enrolment (county, person_id, program_id, std_key, units, start_month, \
-                         application_id, source, created_at) VALUES {}",
-                        values.join(", ")
-                    ),
-                    rows.to_vec(),
-                )
-                .await?;
+            let sql = insert_sql(
+                store.backend(),
+                "INSERT INTO benefit_enrolment (county, person_id, program_id, std_key, units, start_month, \
+                 application_id, source, created_at) VALUES",
+                rows.len() / 9,
+                9,
+                "",
+            );
+            store.exec(&tx, &sql, rows.to_vec()).await?;
         }
         if !consumed.is_empty() {
             store
                 .exec(
                     &tx,
-                    &format!("DELETE FROM benefit_claim WHERE id IN ({})", placeholders(store, 1, consumed.len())),
+                    &format!(
+                        "DELETE FROM benefit_claim WHERE id IN ({})",
+                        placeholders(store.backend(), 1, consumed.len())
+                    ),
                     consumed.iter().map(|&i| Value::from(i)).collect::<Vec<_>>(),
                 )
                 .await?;

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use shuangyong_domain::text;
 
 use crate::audit::{self, Actor, Change};
+use crate::db::{insert_sql, placeholders};
 use crate::{Backend, Scope, Store, StoreError, now};
 pub use parse::{Accepted, HEADERS, RowError};
 pub use reader::{FileError, Table, read_table};
@@ -92,11 +93,13 @@ pub async fn plan(store: &Store, scope: &Scope, bytes: &[u8]) -> Result<Plan, St
         .map(|a| crypto.index("id", a.input.id_number.as_ref().map(|i| i.as_str()).unwrap_or_default()))
         .collect();
     for chunk in indexes.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| placeholder(store, i)).collect();
         let rows = store
             .query_all(
                 store.conn(),
-                &format!("SELECT id_index, org_path FROM person WHERE id_index IN ({})", placeholders.join(",")),
+                &format!(
+                    "SELECT id_index, org_path FROM person WHERE id_index IN ({})",
+                    placeholders(store.backend(), 1, chunk.len())
+                ),
                 chunk.iter().map(|s| Value::from(s.clone())).collect::<Vec<_>>(),
             )
             .await?;
@@ -214,12 +217,6 @@ const BULK_ROWS: usize = 20_000;
 
 /// How many people go into one INSERT statement (SQLite allows 32766 parameters).
 const CHUNK: usize = 400;
-
-/// The `i`-th (1-based) placeholder of a bulk statement. SQLite gets plain `?`: it looks each
-/// named parameter (`$n`) up in a list, which is quadratic in a statement with thousands.
-fn placeholder(store: &Store, i: usize) -> String {
-    placeholder_on(store.backend(), i)
-}
 
 /// Writes the accepted rows of a plan in one transaction, with one audit entry for the batch.
 /// `progress` is called with the number of people written so far.
@@ -372,34 +369,6 @@ async fn reserve_person_ids(store: &Store, tx: &crate::Tx, n: usize) -> Result<i
             Ok(first)
         }
     }
-}
-
-/// The `i`-th (1-based) placeholder on an engine (see [`placeholder`]).
-fn placeholder_on(backend: Backend, i: usize) -> String {
-    match backend {
-        Backend::Sqlite => "?".to_owned(),
-        Backend::Postgres => format!("${i}"),
-    }
-}
-
-/// A multi-row INSERT of `rows` rows of `width` values each (`suffix` closes every row, e.g. constant
-/// columns).
-fn insert_sql(backend: Backend, head: &str, rows: usize, width: usize, suffix: &str) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * width * 4);
-    sql.push_str(head);
-    for r in 0..rows {
-        sql.push_str(if r == 0 { " (" } else { ", (" });
-        // Constant columns (`suffix`) close each row.
-        for c in 0..width {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&placeholder_on(backend, r * width + c + 1));
-        }
-        sql.push_str(suffix);
-        sql.push(')');
-    }
-    sql
 }
 
 /// The statements that write one chunk of people (ids from `first_id` on) with their categories,
