@@ -270,7 +270,6 @@ async fn enrol_row(store: &Store, scope: &Scope) -> anyhow::Result<Row> {
 /// The monthly cycle of every program over the enrolments the import produced, beside one bare
 /// `INSERT … SELECT` computing the same amounts into a table without indexes (the engine's floor).
 async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
-    use shuangyong_domain::benefits::standard_in_force;
     use shuangyong_store::benefits;
     let enrolments = store.count("benefit_enrolment").await?;
     // Warm the cache the same way for both.
@@ -289,11 +288,7 @@ async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
         (lines, total, skipped) = (lines + r.lines, total + r.total_fen, skipped + r.skipped);
         // The rates the cycle paid by, for the floor: each key's standard in force in the period.
         let rows = benefits::standard_rows(store, store.conn(), program.id).await?;
-        for (key, _) in program.kind.standard_keys() {
-            if let Some(s) = standard_in_force(&rows, &key, period.first_day()) {
-                rates.push((program.id, key, s.annual_fen));
-            }
-        }
+        rates.extend(benefits::cycle::rates(program, &rows, period).into_iter().map(|(k, a)| (program.id, k, a)));
     }
     eprintln!("发放计算：{} 个项目，{lines} 条，{:.2} 秒（未发放 {skipped} 人）", programs.len(), secs(ours));
     // The floor: the same lines, the same amounts (annual × units ÷ 12, the month's share of the

@@ -42,7 +42,7 @@ fn month_share_sql(annual: &str, k: u32) -> String {
 }
 
 /// The annual amount in force for each key of `program` during `period`.
-fn rates(program: &Program, rows: &[StandardRow], period: Period) -> Vec<(String, i64)> {
+pub fn rates(program: &Program, rows: &[StandardRow], period: Period) -> Vec<(String, i64)> {
     program
         .kind
         .standard_keys()
