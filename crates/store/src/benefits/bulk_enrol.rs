@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::Value;
+use sea_orm::{ConnectionTrait, Value};
 use serde_json::json;
 use shuangyong_domain::benefits::{self as rules, Facts, ProgramKind, StandardRow};
 use shuangyong_domain::person::{PersonStatus, Registration};
@@ -15,7 +15,7 @@ use shuangyong_domain::{OrgPath, Period};
 use super::{Program, Received, category_fact, kind_of_claim, programs, receiving, rule_settings};
 use crate::audit::{self, Actor, Change};
 use crate::db::{insert_sql, placeholders};
-use crate::{Scope, Store, StoreError, Tx, now};
+use crate::{Scope, Store, StoreError, now};
 
 /// Claims read, judged and written per round. Each round's statements stay well under SQLite's
 /// 32,766 parameters (the INSERT is cut at [`INSERT_ROWS`]).
@@ -23,22 +23,28 @@ const BATCH: i64 = 2_000;
 /// Enrolments per INSERT statement (9 parameters each).
 const INSERT_ROWS: usize = 1_000;
 
-/// What the rules and the enrolment step need of one person of a batch.
-struct Person {
-    facts: Facts,
-    received: Vec<Received>,
+/// What the rules and the enrolment step need of a person.
+pub(super) struct Person {
+    /// The facts, `receiving` left empty (it depends on the program judged).
+    pub(super) facts: Facts,
+    /// Programs in force and 享受待遇 claimed, in that order.
+    pub(super) received: Vec<Received>,
     /// The person's enrolments by program: `true` while in force (no end month).
     enrolled: HashMap<i64, bool>,
 }
 
-/// Reads the facts of `ids` (distinct) in five queries, as [`super::facts`] reads one person's.
-async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Person>, StoreError> {
+/// Reads the facts of `ids` (distinct) in five queries: a batch of claims' people, or one person.
+pub(super) async fn people<C: ConnectionTrait>(
+    store: &Store,
+    conn: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, Person>, StoreError> {
     let list = placeholders(store.backend(), 1, ids.len());
     let params = || ids.iter().map(|&i| Value::from(i)).collect::<Vec<_>>();
     let mut out: HashMap<i64, Person> = HashMap::with_capacity(ids.len());
     for r in store
         .query_all(
-            tx,
+            conn,
             &format!("SELECT id, birth_date, registration, status, status_date FROM person WHERE id IN ({list})"),
             params(),
         )
@@ -59,7 +65,7 @@ async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Pers
     }
     for r in store
         .query_all(
-            tx,
+            conn,
             &format!(
                 "SELECT person_id, category, cause, grade, relation, since FROM person_category \
                  WHERE person_id IN ({list}) ORDER BY id"
@@ -74,7 +80,7 @@ async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Pers
     }
     for r in store
         .query_all(
-            tx,
+            conn,
             &format!(
                 "SELECT person_id, enlisted, discharged FROM service_record WHERE person_id IN ({list}) ORDER BY id"
             ),
@@ -88,7 +94,7 @@ async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Pers
     }
     for r in store
         .query_all(
-            tx,
+            conn,
             &format!(
                 "SELECT e.person_id, e.end_month, p.id, p.name, p.kind FROM benefit_enrolment e \
                  JOIN benefit_program p ON p.id = e.program_id WHERE e.person_id IN ({list}) ORDER BY p.id"
@@ -112,7 +118,7 @@ async fn people(store: &Store, tx: &Tx, ids: &[i64]) -> Result<HashMap<i64, Pers
     }
     for r in store
         .query_all(
-            tx,
+            conn,
             &format!("SELECT person_id, program FROM benefit_claim WHERE person_id IN ({list}) ORDER BY id"),
             params(),
         )

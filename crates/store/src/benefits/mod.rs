@@ -15,7 +15,7 @@ use shuangyong_domain::benefits::{
     self as rules, AgeStart, CategoryFact, Facts, ProgramKind, RuleSettings, StandardRow, Verdict,
 };
 use shuangyong_domain::money::yuan;
-use shuangyong_domain::person::{Category, DisabilityCause, DisabilityGrade, PersonStatus, Registration, Relation};
+use shuangyong_domain::person::{Category, DisabilityCause, DisabilityGrade, Relation};
 use shuangyong_domain::{OrgPath, Period};
 
 use crate::audit::{self, Actor, Change};
@@ -412,70 +412,10 @@ async fn load_facts<C: ConnectionTrait>(
     person_id: i64,
     except: Option<&Program>,
 ) -> Result<(Facts, Vec<Received>), StoreError> {
-    let p = store
-        .query_one(
-            conn,
-            "SELECT birth_date, registration, status, status_date FROM person WHERE id = $1",
-            [person_id.into()],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let registration: String = p.try_get("", "registration")?;
-    let status: String = p.try_get("", "status")?;
-    let categories = store
-        .query_all(
-            conn,
-            "SELECT category, cause, grade, relation, since FROM person_category WHERE person_id = $1 ORDER BY id",
-            [person_id.into()],
-        )
-        .await?
-        .iter()
-        .filter_map(category_fact)
-        .collect();
-    let service = store
-        .query_all(
-            conn,
-            "SELECT enlisted, discharged FROM service_record WHERE person_id = $1 ORDER BY id",
-            [person_id.into()],
-        )
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("", "enlisted")?, r.try_get("", "discharged")?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let mut received = Vec::new();
-    for r in store
-        .query_all(
-            conn,
-            "SELECT p.id, p.name, p.kind FROM benefit_enrolment e JOIN benefit_program p ON p.id = e.program_id \
-             WHERE e.person_id = $1 AND e.end_month IS NULL ORDER BY p.id",
-            [person_id.into()],
-        )
-        .await?
-    {
-        let kind: String = r.try_get("", "kind")?;
-        received.push(Received::Enrolled {
-            program_id: r.try_get("", "id")?,
-            name: r.try_get("", "name")?,
-            kind: ProgramKind::from_code(&kind),
-        });
-    }
-    for r in store
-        .query_all(conn, "SELECT program FROM benefit_claim WHERE person_id = $1 ORDER BY id", [person_id.into()])
-        .await?
-    {
-        received.push(Received::Claimed(r.try_get("", "program")?));
-    }
-    let receiving = receiving(&received, except);
-    let facts = Facts {
-        birth_date: p.try_get("", "birth_date")?,
-        registration: Registration::from_code(&registration).unwrap_or(Registration::Urban),
-        status: PersonStatus::from_code(&status).unwrap_or(PersonStatus::Normal),
-        status_date: p.try_get("", "status_date")?,
-        categories,
-        service,
-        receiving,
-    };
-    Ok((facts, received))
+    let mut people = bulk_enrol::people(store, conn, &[person_id]).await?;
+    let mut person = people.remove(&person_id).ok_or(StoreError::NotFound)?;
+    person.facts.receiving = receiving(&person.received, except);
+    Ok((person.facts, person.received))
 }
 
 /// A `person_category` row as the rules see it (`None` for a category code this build does not know).
