@@ -172,7 +172,8 @@ enum ReportCommand {
 
 #[derive(Subcommand)]
 enum CycleCommand {
-    /// Compute and freeze PROGRAM's payments for PERIOD (e.g. `cycle run rural_veteran_elderly 2024-09`).
+    /// Compute and freeze PROGRAM's payments for PERIOD (e.g. `cycle run rural_veteran_elderly 2024-09`);
+    /// PROGRAM `all` computes every active program not yet computed for PERIOD, in one transaction.
     Run {
         program: String,
         period: String,
@@ -458,29 +459,43 @@ async fn cycle_command(db: &str, key_file: &Path, command: CycleCommand) -> anyh
     let scope = county_scope(&store).await?;
     match command {
         CycleCommand::Run { program, period, json } => {
-            let program = benefits::program_by_code(&store, &program).await?;
             let period = Period::parse(&period).map_err(|e| anyhow::anyhow!("发放月份应写作 2024-09：{e}"))?;
             let started = std::time::Instant::now();
-            let r = cycle::run(&store, &Actor::system("命令行"), scope.root(), &program, period).await?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"cycle": r.cycle, "program": r.program, "period": r.period, "lines": r.lines,
-                        "total_fen": r.total_fen, "skipped": r.skipped, "backpay_lines": r.backpay_lines,
-                        "backpay_fen": r.backpay_fen})
-                );
+            let runs = if program == "all" {
+                cycle::run_all(&store, &Actor::system("命令行"), scope.root(), period).await?
             } else {
+                let program = benefits::program_by_code(&store, &program).await?;
+                vec![cycle::run(&store, &Actor::system("命令行"), scope.root(), &program, period).await?]
+            };
+            let took = started.elapsed().as_secs_f64();
+            let programs = benefits::programs(&store).await?;
+            for r in &runs {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"cycle": r.cycle, "program": r.program, "period": r.period, "lines": r.lines,
+                            "total_fen": r.total_fen, "skipped": r.skipped, "backpay_lines": r.backpay_lines,
+                            "backpay_fen": r.backpay_fen})
+                    );
+                } else {
+                    let name =
+                        programs.iter().find(|p| p.code == r.program).map_or(r.program.as_str(), |p| p.name.as_str());
+                    println!(
+                        "已计算{}{}发放（批次{}）：{}条，合计{}元，其中补发/重发{}条{}元；未发放{}人（见批次页面）。",
+                        name,
+                        r.period,
+                        r.cycle,
+                        r.lines,
+                        money::yuan_grouped(r.total_fen),
+                        r.backpay_lines,
+                        money::yuan_grouped(r.backpay_fen),
+                        r.skipped,
+                    );
+                }
+            }
+            if !json {
                 println!(
-                    "已计算{}{}发放（批次{}）：{}条，合计{}元，其中补发/重发{}条{}元；未发放{}人（见批次页面）。用时{:.1}秒。\n下一步：请另一位工作人员在“优抚待遇 → 发放批次”中审批，然后导出银行文件。",
-                    program.name,
-                    r.period,
-                    r.cycle,
-                    r.lines,
-                    money::yuan_grouped(r.total_fen),
-                    r.backpay_lines,
-                    money::yuan_grouped(r.backpay_fen),
-                    r.skipped,
-                    started.elapsed().as_secs_f64()
+                    "用时{took:.1}秒。\n下一步：请另一位工作人员在“优抚待遇 → 发放批次”中审批，然后导出银行文件。"
                 );
             }
         }

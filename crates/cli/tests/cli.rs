@@ -189,6 +189,16 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     let o = run(&url, &["cycle", "run", "rural_veteran_elderly", "2025-01"], "");
     assert!(!o.status.success());
     assert!(text(&o).contains("已经计算过"), "{}", text(&o));
+    // `all`: the month's other programs in one transaction, a JSON line each.
+    let o = run(&url, &["cycle", "run", "all", "2025-01", "--json"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let runs: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(
+        !runs.is_empty() && runs.iter().all(|r| r["period"] == "2025-01" && r["program"] != "rural_veteran_elderly")
+    );
+    let o = run(&url, &["cycle", "run", "all", "2025-01"], "");
+    assert!(!o.status.success() && text(&o).contains("都已计算过"), "{}", text(&o));
     // The summary from the command line: every figure from the records, in words.
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("总结.html");

@@ -406,6 +406,103 @@ async fn twelve_months_of_a_county_top_up_sum_to_its_annual_standard() {
     assert!(bad.to_string().contains("项目代码"), "{bad}");
 }
 
+/// The month's payments in one step: every program not yet computed, in one transaction, each its
+/// own cycle with the same lines, totals, people left out and back-pay as a run of that program.
+#[tokio::test]
+async fn a_months_run_of_all_programs_gives_each_the_cycle_a_run_of_its_own_gives() {
+    let db = setup().await;
+    let s = &db.store;
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let tx = s.begin_write().await.unwrap();
+    let topup = benefits::create_program(
+        s,
+        &tx,
+        &user(1, "管理员"),
+        &path("140929"),
+        &NewProgram {
+            code: "kelan_rural_topup".into(),
+            name: "岢岚县老兵生活补助县级提标".into(),
+            kind: ProgramKind::RuralVeteranElderly,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let topup = benefits::program(s, topup).await.unwrap();
+    set_standard(s, &topup, "", 12_000, day(2024, 8, 1)).await;
+    let ids = import_people(
+        s,
+        &[
+            ("王建国", 11, "东街村", "6222021234567890123"),
+            ("赵志强", 31, "团城村", "6222021234567890149"),
+            ("孙德胜", 51, "团城村", "6222021234567890156"),
+        ],
+    )
+    .await;
+    for p in &ids {
+        approve_through(s, *p, rural.id, "2024-09").await;
+    }
+    for p in &ids[..2] {
+        approve_through(s, *p, topup.id, "2024-09").await;
+    }
+    // 孙德胜 died in August: left out of both programs he is enrolled in … of one, here.
+    let tx = s.begin_write().await.unwrap();
+    let dead = registry::get(s, &county(), ids[2]).await.unwrap();
+    let mut edit = veteran("孙德胜", 51, "140929/02/001", Registration::Rural, "6222021234567890156");
+    edit.id_number = None;
+    edit.status = PersonStatus::Deceased;
+    edit.status_date = Some(day(2024, 8, 20));
+    registry::update(s, &tx, &Actor::system("test"), &county(), ids[2], dead.version, edit).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let runner = user(12, "县级业务员");
+    let month_runs = cycle::run_all(s, &runner, &path("140929"), month("2024-09")).await.unwrap();
+    let by_code = |code: &str| month_runs.iter().find(|r| r.program == code).cloned().unwrap();
+    // rural: 2 paid × 240 元, one left out; top-up: 2 × 120 元 × 4 years ÷ 12 = 40 元 each
+    let r = by_code("rural_veteran_elderly");
+    assert_eq!((r.lines, r.total_fen, r.skipped, r.backpay_lines), (2, 48_000, 1, 0), "{r:?}");
+    let t = by_code("kelan_rural_topup");
+    assert_eq!((t.lines, t.total_fen, t.skipped), (2, 8_000, 0), "{t:?}");
+    // every program has its own cycle, with its own lines and totals as stored
+    let cycles = cycle::list(s, &county(), None).await.unwrap();
+    let active = benefits::programs(s).await.unwrap().into_iter().filter(|p| p.active).count();
+    assert_eq!(cycles.len(), active, "one cycle for each active program: {cycles:?}");
+    for run in &month_runs {
+        let c = cycle::get(s, &county(), run.cycle).await.unwrap();
+        assert_eq!(
+            (c.program_code.as_str(), c.lines, c.total_fen, c.skipped),
+            (run.program.as_str(), run.lines, run.total_fen, run.skipped)
+        );
+        let (lines, total) =
+            cycle::lines(s, &county(), run.cycle, &cycle::LineFilter::default(), Page::default()).await.unwrap();
+        assert_eq!((lines.len() as i64, lines.iter().map(|l| l.amount_fen).sum::<i64>()), (run.lines, run.total_fen));
+        assert_eq!(total, run.lines);
+    }
+    let skips = cycle::skips(s, &county(), r.cycle).await.unwrap();
+    assert!(skips.len() == 1 && skips[0].reason.contains("去世"), "{skips:?}");
+
+    // nothing is left for September; October computed one program first, then the rest
+    let again = cycle::run_all(s, &runner, &path("140929"), month("2024-09")).await.unwrap_err();
+    assert!(matches!(&again, StoreError::Conflict(m) if m.contains("都已计算过")), "{again}");
+    let own = cycle::run(s, &runner, &path("140929"), &topup, month("2024-10")).await.unwrap();
+    let rest = cycle::run_all(s, &runner, &path("140929"), month("2024-10")).await.unwrap();
+    assert!(rest.iter().all(|r| r.program != "kelan_rural_topup"), "{rest:?}");
+    assert_eq!(rest.len(), active - 1);
+    assert_eq!((own.lines, own.total_fen), (t.lines, t.total_fen));
+    let r10 = rest.iter().find(|r| r.program == "rural_veteran_elderly").unwrap();
+    assert_eq!((r10.lines, r10.total_fen, r10.skipped), (r.lines, r.total_fen, r.skipped));
+    // a raised standard reaches back through a month's run as through a program's
+    set_standard(s, &rural, "", 78_000, day(2024, 9, 1)).await;
+    let nov = cycle::run_all(s, &runner, &path("140929"), month("2024-11")).await.unwrap();
+    let r11 = nov.iter().find(|r| r.program == "rural_veteran_elderly").unwrap();
+    // 2 × 260 元, and 2 × 20 元 back-pay for each of September and October
+    assert_eq!(
+        (r11.lines, r11.total_fen, r11.backpay_lines, r11.backpay_fen),
+        (6, 2 * 26_000 + 4 * 2_000, 4, 4 * 2_000)
+    );
+}
+
 #[tokio::test]
 async fn the_summary_is_computed_from_records_and_follows_them() {
     use shuangyong_store::reports;

@@ -571,9 +571,10 @@ struct RunForm {
 
 async fn run_cycle(State(state): State<AppState>, auth: Auth, Form(f): Form<RunForm>) -> Result<Response, AppError> {
     auth.require(auth.user.role.may_decide_benefits())?;
-    let program = match f.program.parse::<i64>() {
-        Ok(id) => benefits::program(&state.store, id).await?,
-        Err(_) => {
+    let program = match (f.program.as_str(), f.program.parse::<i64>()) {
+        ("all", _) => None,
+        (_, Ok(id)) => Some(benefits::program(&state.store, id).await?),
+        (_, Err(_)) => {
             flash(&state, &auth.ctx, "未办理：请选择待遇项目").await?;
             return Ok(Redirect::to("/benefits/cycles").into_response());
         }
@@ -585,23 +586,36 @@ async fn run_cycle(State(state): State<AppState>, auth: Auth, Form(f): Form<RunF
             return Ok(Redirect::to("/benefits/cycles").into_response());
         }
     };
-    match cycle::run(&state.store, &auth.user.actor(), auth.scope().root(), &program, period).await {
-        Ok(r) => {
-            flash(
-                &state,
-                &auth.ctx,
-                &format!(
-                    "已计算{}{}：{}条，合计{}元（补发/重发{}条），未发放{}人。请由另一位工作人员审批",
-                    program.name,
-                    r.period,
-                    r.lines,
-                    shuangyong_domain::money::yuan_grouped(r.total_fen),
-                    r.backpay_lines,
-                    r.skipped
-                ),
-            )
-            .await?;
-            Ok(Redirect::to(&format!("/benefits/cycles/{}", r.cycle)).into_response())
+    let (actor, county) = (auth.user.actor(), auth.scope().root().clone());
+    let done = match &program {
+        Some(p) => cycle::run(&state.store, &actor, &county, p, period).await.map(|r| vec![r]),
+        None => cycle::run_all(&state.store, &actor, &county, period).await,
+    };
+    match done {
+        Ok(runs) => {
+            let names = benefits::programs(&state.store).await?;
+            let name = |code: &str| names.iter().find(|p| p.code == code).map_or(code.to_owned(), |p| p.name.clone());
+            let text = runs
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}{}：{}条，合计{}元（补发/重发{}条），未发放{}人",
+                        name(&r.program),
+                        r.period,
+                        r.lines,
+                        shuangyong_domain::money::yuan_grouped(r.total_fen),
+                        r.backpay_lines,
+                        r.skipped
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("；");
+            flash(&state, &auth.ctx, &format!("已计算{text}。请由另一位工作人员审批")).await?;
+            let to = match runs.as_slice() {
+                [one] => format!("/benefits/cycles/{}", one.cycle),
+                _ => "/benefits/cycles".to_owned(),
+            };
+            Ok(Redirect::to(&to).into_response())
         }
         Err(StoreError::Invalid(m)) | Err(StoreError::Conflict(m)) => {
             flash(&state, &auth.ctx, &format!("未办理：{m}")).await?;

@@ -1,5 +1,6 @@
 //! Payment cycles: every enrolment of a program in force for a month, computed and frozen in a few
-//! statements (person, amount, bank account copied sealed as it is at that moment); back-pay for
+//! statements (person, amount, bank account copied sealed as it is at that moment) — one program, or
+//! the month of every program in one transaction (`run_all`), each its own cycle; back-pay for
 //! months paid at a rate since raised, and again for lines the bank returned as failed; approval by
 //! a second person; the bank file; the bank's return file.
 //!
@@ -51,20 +52,16 @@ pub fn rates(program: &Program, rows: &[StandardRow], period: Period) -> Vec<(St
         .collect()
 }
 
-/// `rate(std_key, annual)` as a CTE over parameters numbered from `first`.
-fn rate_cte(rates: &[(String, i64)], first: usize, params: &mut Vec<Value>) -> String {
-    if rates.is_empty() {
-        return "rate(std_key, annual) AS (SELECT CAST('' AS TEXT), CAST(0 AS BIGINT) WHERE 1 = 0)".to_owned();
-    }
-    let mut s = String::from("rate(std_key, annual) AS (VALUES ");
-    for (i, (k, a)) in rates.iter().enumerate() {
+/// `cyc(program_id, cycle_id)` as a CTE over parameters numbered from `first`.
+fn cycle_cte(cycles: &[(i64, i64)], first: usize, params: &mut Vec<Value>) -> String {
+    let mut s = String::from("cyc(program_id, cycle_id) AS (VALUES ");
+    for (i, (program, cycle)) in cycles.iter().enumerate() {
         let n = first + 2 * i;
         if i > 0 {
             s.push_str(", ");
         }
-        let _ = write!(s, "(${n}, CAST(${} AS BIGINT))", n + 1);
-        params.push(k.clone().into());
-        params.push((*a).into());
+        let _ = write!(s, "(CAST(${n} AS BIGINT), CAST(${} AS BIGINT))", n + 1);
+        params.extend([(*program).into(), (*cycle).into()]);
     }
     s.push(')');
     s
@@ -78,201 +75,289 @@ pub async fn run(
     program: &Program,
     period: Period,
 ) -> Result<RunSummary, StoreError> {
+    let mut done = run_many(store, actor, county, std::slice::from_ref(program), period).await?;
+    done.pop().ok_or_else(|| anyhow::anyhow!("no cycle computed").into())
+}
+
+/// Computes and freezes, in one transaction, the month's cycle of every active program not yet
+/// computed for `period` (the month's payments in one step). Refused when none is left.
+pub async fn run_all(
+    store: &Store,
+    actor: &Actor,
+    county: &OrgPath,
+    period: Period,
+) -> Result<Vec<RunSummary>, StoreError> {
+    let done: Vec<i64> = store
+        .query_all(
+            store.conn(),
+            "SELECT program_id FROM benefit_cycle WHERE county = $1 AND period = $2",
+            [county.county().into(), period.to_string().into()],
+        )
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64>("", "program_id"))
+        .collect::<Result<_, _>>()?;
+    let programs: Vec<Program> = super::programs(store)
+        .await?
+        .into_iter()
+        .filter(|p| p.active && (p.county.is_empty() || p.county == county.county()) && !done.contains(&p.id))
+        .collect();
+    if programs.is_empty() {
+        return Err(StoreError::Conflict(format!(
+            "{}年{}月各项目的发放都已计算过，不能重复计算；请到各批次页面审批和导出",
+            period.year(),
+            period.month()
+        )));
+    }
+    run_many(store, actor, county, &programs, period).await
+}
+
+/// Computes and freezes the cycles of `programs` for `period`, all in one transaction.
+pub async fn run_many(
+    store: &Store,
+    actor: &Actor,
+    county: &OrgPath,
+    programs: &[Program],
+    period: Period,
+) -> Result<Vec<RunSummary>, StoreError> {
+    if programs.is_empty() {
+        return Ok(Vec::new());
+    }
     // A province's month is a million lines: they stay in the writer's page cache until the
     // commit (at 1,000,000 enrolments the usual 64 MiB spills the line indexes into the WAL).
-    store.with_large_write_cache(true, compute(store, actor, county, program, period)).await
+    store.with_large_write_cache(true, compute(store, actor, county, programs, period)).await
 }
 
 async fn compute(
     store: &Store,
     actor: &Actor,
     county: &OrgPath,
-    program: &Program,
+    programs: &[Program],
     period: Period,
-) -> Result<RunSummary, StoreError> {
+) -> Result<Vec<RunSummary>, StoreError> {
     let started = std::time::Instant::now();
     let county = county.county().to_owned();
     let p = period.to_string();
     let tx = store.begin_write().await?;
-    let existing = store
-        .query_one(
-            &tx,
-            "SELECT id FROM benefit_cycle WHERE county = $1 AND program_id = $2 AND period = $3",
-            [county.clone().into(), program.id.into(), p.clone().into()],
-        )
-        .await?;
-    if let Some(r) = existing {
-        let id: i64 = r.try_get("", "id")?;
-        return Err(StoreError::Conflict(format!(
-            "{}{}年{}月的发放已经计算过（批次{id}），不能重复计算；标准调整或发放失败的金额会在下个月计算时自动补发",
-            program.name,
-            period.year(),
-            period.month()
-        )));
+    let mut cycles: Vec<(i64, i64)> = Vec::with_capacity(programs.len());
+    // Each program's annual amount per key in force this month.
+    let mut rates: Vec<Vec<(String, i64)>> = Vec::with_capacity(programs.len());
+    let mut standards: Vec<Vec<StandardRow>> = Vec::with_capacity(programs.len());
+    for program in programs {
+        let existing = store
+            .query_one(
+                &tx,
+                "SELECT id FROM benefit_cycle WHERE county = $1 AND program_id = $2 AND period = $3",
+                [county.clone().into(), program.id.into(), p.clone().into()],
+            )
+            .await?;
+        if let Some(r) = existing {
+            let id: i64 = r.try_get("", "id")?;
+            return Err(StoreError::Conflict(format!(
+                "{}{}年{}月的发放已经计算过（批次{id}），不能重复计算；标准调整或发放失败的金额会在下个月计算时自动补发",
+                program.name,
+                period.year(),
+                period.month()
+            )));
+        }
+        let cycle: i64 = store
+            .query_one(
+                &tx,
+                "INSERT INTO benefit_cycle (county, program_id, period, status, created_by, created_by_name, created_at) \
+                 VALUES ($1, $2, $3, 'computed', $4, $5, $6) RETURNING id",
+                [
+                    county.clone().into(),
+                    program.id.into(),
+                    p.clone().into(),
+                    actor.user_id.into(),
+                    actor.name.clone().into(),
+                    now().into(),
+                ],
+            )
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
+            .try_get("", "id")?;
+        let rows = standard_rows(store, &tx, program.id).await?;
+        rates.push(self::rates(program, &rows, period));
+        standards.push(rows);
+        cycles.push((program.id, cycle));
     }
-    let cycle: i64 = store
-        .query_one(
-            &tx,
-            "INSERT INTO benefit_cycle (county, program_id, period, status, created_by, created_by_name, created_at) \
-             VALUES ($1, $2, $3, 'computed', $4, $5, $6) RETURNING id",
-            [
-                county.clone().into(),
-                program.id.into(),
-                p.clone().into(),
-                actor.user_id.into(),
-                actor.name.clone().into(),
-                now().into(),
-            ],
-        )
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
-        .try_get("", "id")?;
-    tracing::debug!(cycle, period = %p, "cycle: transaction begun");
-    let rows = standard_rows(store, &tx, program.id).await?;
-    let current = rates(program, &rows, period);
-    // Lines are appended: this cycle's are those after the last one now (totals read them in order).
+    for ((_, cycle), keys) in cycles.iter().zip(&rates) {
+        for (k, a) in keys {
+            store
+                .exec(
+                    &tx,
+                    "INSERT INTO benefit_cycle_rate (cycle_id, for_period, std_key, annual_fen, settled_fen) VALUES ($1, $2, $3, $4, $4)",
+                    [(*cycle).into(), p.clone().into(), k.clone().into(), (*a).into()],
+                )
+                .await?;
+        }
+    }
+    tracing::debug!(cycles = ?cycles, period = %p, "cycle: transaction begun");
+    // Lines are appended: this run's are those after the last one now (totals read them in order).
     let before: i64 = store
         .query_one(&tx, "SELECT COALESCE(MAX(id), 0) AS m FROM benefit_cycle_line", [])
         .await?
         .map(|r| r.try_get::<i64>("", "m"))
         .transpose()?
         .unwrap_or(0);
-
+    let program_ids = (0..programs.len()).map(|i| format!("${}", 4 + i)).collect::<Vec<_>>().join(", ");
     // The month's lines: enrolments in force, people paid this month (alive, or died this month or later).
-    let in_force =
-        "e.program_id = $3 AND e.county = $4 AND e.start_month <= $2 AND (e.end_month IS NULL OR e.end_month >= $2)";
+    let in_force = format!(
+        "e.program_id IN ({program_ids}) AND e.county = $2 AND e.start_month <= $1 AND (e.end_month IS NULL OR e.end_month >= $1)"
+    );
     let payable =
-        "(p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $5))";
-    let base: Vec<Value> =
-        vec![cycle.into(), p.clone().into(), program.id.into(), county.clone().into(), period.first_day().into()];
-    let mut params = base.clone();
-    let cte = rate_cte(&current, 6, &mut params);
-    let amount = month_share_sql("r.annual * e.units", period.month());
+        "(p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $3))";
+    let mut base: Vec<Value> = vec![p.clone().into(), county.clone().into(), period.first_day().into()];
+    base.extend(programs.iter().map(|g| Value::from(g.id)));
+    // Each line's rate is its cycle's row of benefit_cycle_rate (written first), found by key:
+    // enrolment → person → its program's cycle of the month → the rate, each an indexed look-up.
+    let amount = month_share_sql("r.annual_fen * e.units", period.month());
     store
         .exec(
             &tx,
             &format!(
-                "WITH {cte} INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, \
+                "INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, \
                  std_key, units, annual_fen, amount_fen, name, bank_name, account_sealed, status) \
-                 SELECT $1, e.county, p.org_path, p.id, e.id, 'regular', $2, e.std_key, e.units, r.annual, {amount}, p.name, \
+                 SELECT c.id, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, r.annual_fen, {amount}, p.name, \
                  p.bank_name, p.bank_account_sealed, 'pending' \
-                 FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN rate r \
-                 WHERE p.id = e.person_id AND r.std_key = e.std_key AND {in_force} AND {payable} \
+                 FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN benefit_cycle c CROSS JOIN benefit_cycle_rate r \
+                 WHERE p.id = e.person_id AND c.county = e.county AND c.program_id = e.program_id AND c.period = $1 \
+                 AND r.cycle_id = c.id AND r.for_period = $1 AND r.std_key = e.std_key AND {in_force} AND {payable} \
                  AND p.bank_account_sealed IS NOT NULL"
             ),
-            params,
+            base.clone(),
         )
         .await?;
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: lines written");
     // Left out: people not paid this month, found through the partial index person_unpaid (few),
-    // each joined to their enrolment by (person, program): SQLite keeps CROSS JOIN's order …
+    // each joined to their enrolments by person: SQLite keeps CROSS JOIN's order …
     let reason = "CASE \
            WHEN p.status = 'deceased' THEN '已于' || COALESCE(CAST(p.status_date AS TEXT), '（日期不详）') || '去世，次月起停发' \
            WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
            WHEN p.status = 'moved_out' THEN '已迁出本县' \
            ELSE '缺少银行账号：本月未生成发放明细，请补录账号' END";
+    let mut params = base.clone();
+    let cyc = cycle_cte(&cycles, base.len() + 1, &mut params);
     store
         .exec(
             &tx,
             &format!(
-                "INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
-                 SELECT $1, e.county, p.org_path, p.id, e.id, p.name, {reason} \
-                 FROM person p CROSS JOIN benefit_enrolment e \
-                 WHERE e.person_id = p.id AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {in_force} \
+                "WITH {cyc} INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
+                 SELECT c.cycle_id, e.county, p.org_path, p.id, e.id, p.name, {reason} \
+                 FROM person p CROSS JOIN benefit_enrolment e CROSS JOIN cyc c \
+                 WHERE e.person_id = p.id AND c.program_id = e.program_id \
+                 AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {in_force} \
                  AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)"
             ),
-            base.clone(),
+            params,
         )
         .await?;
-    // … and, only when some key of the table has no standard in force, enrolments of such a key.
-    if current.len() < program.kind.standard_keys().len() {
-        let mut params = base.clone();
-        let cte = rate_cte(&current, 6, &mut params);
+    // … and, only when some key of a table has no standard in force, enrolments of such a key.
+    for ((program, (_, cycle)), keys) in programs.iter().zip(&cycles).zip(&rates) {
+        if keys.len() >= program.kind.standard_keys().len() {
+            continue;
+        }
+        let params: Vec<Value> = vec![
+            p.clone().into(),
+            county.clone().into(),
+            period.first_day().into(),
+            program.id.into(),
+            (*cycle).into(),
+        ];
         store
             .exec(
                 &tx,
                 &format!(
-                    "WITH {cte} INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
-                     SELECT $1, e.county, p.org_path, p.id, e.id, p.name, '没有适用的标准（' || e.std_key || '），请在标准表中录入' \
-                     FROM benefit_enrolment e CROSS JOIN person p LEFT JOIN rate r ON r.std_key = e.std_key \
-                     WHERE p.id = e.person_id AND {in_force} AND r.std_key IS NULL \
+                    "INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
+                     SELECT $5, e.county, p.org_path, p.id, e.id, p.name, '没有适用的标准（' || e.std_key || '），请在标准表中录入' \
+                     FROM benefit_enrolment e CROSS JOIN person p \
+                     LEFT JOIN benefit_cycle_rate r ON r.cycle_id = $5 AND r.for_period = $1 AND r.std_key = e.std_key \
+                     WHERE p.id = e.person_id AND e.program_id = $4 AND e.county = $2 AND e.start_month <= $1 \
+                     AND (e.end_month IS NULL OR e.end_month >= $1) AND r.std_key IS NULL \
                      AND {payable} AND p.bank_account_sealed IS NOT NULL"
                 ),
                 params,
             )
             .await?;
     }
-    for (k, a) in &current {
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: people left out listed");
+    for ((program, rows), (_, cycle)) in programs.iter().zip(&standards).zip(&cycles) {
+        backpay(store, &tx, *cycle, &county, program, rows).await?;
+    }
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: back-pay checked");
+
+    // Every line of this run is after `before`: one pass gives each cycle's totals.
+    let mut totals = std::collections::HashMap::new();
+    for r in store
+        .query_all(
+            &tx,
+            "SELECT cycle_id, COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total, \
+             CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN 1 ELSE 0 END), 0) AS BIGINT) AS bp_n, \
+             CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS bp_total \
+             FROM benefit_cycle_line WHERE id > $1 GROUP BY cycle_id",
+            [before.into()],
+        )
+        .await?
+    {
+        let t: [i64; 4] =
+            [r.try_get("", "n")?, r.try_get("", "total")?, r.try_get("", "bp_n")?, r.try_get("", "bp_total")?];
+        totals.insert(r.try_get::<i64>("", "cycle_id")?, t);
+    }
+    let mut summaries = Vec::with_capacity(programs.len());
+    for (program, (_, cycle)) in programs.iter().zip(&cycles) {
+        let cycle = *cycle;
+        let [lines, total_fen, backpay_lines, backpay_fen] = totals.get(&cycle).copied().unwrap_or_default();
+        let skipped = store
+            .count_of(&tx, "SELECT COUNT(*) AS n FROM benefit_cycle_skip WHERE cycle_id = $1", [cycle.into()])
+            .await?;
+        let summary = RunSummary {
+            cycle,
+            program: program.code.clone(),
+            period: p.clone(),
+            lines,
+            total_fen,
+            skipped,
+            backpay_lines,
+            backpay_fen,
+        };
         store
             .exec(
                 &tx,
-                "INSERT INTO benefit_cycle_rate (cycle_id, for_period, std_key, annual_fen, settled_fen) VALUES ($1, $2, $3, $4, $4)",
-                [cycle.into(), p.clone().into(), k.clone().into(), (*a).into()],
+                "UPDATE benefit_cycle SET lines = $1, total_fen = $2, skipped = $3 WHERE id = $4",
+                [summary.lines.into(), summary.total_fen.into(), skipped.into(), cycle.into()],
             )
             .await?;
-    }
-    tracing::debug!(elapsed = ?started.elapsed(), "cycle: people left out listed");
-    backpay(store, &tx, cycle, &county, program, &rows).await?;
-    tracing::debug!(elapsed = ?started.elapsed(), "cycle: back-pay checked");
-
-    let totals = store
-        .query_one(
+        audit::append(
+            store,
             &tx,
-            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total, \
-             CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN 1 ELSE 0 END), 0) AS BIGINT) AS bp_n, \
-             CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS bp_total \
-             FROM benefit_cycle_line WHERE id > $2 AND cycle_id = $1",
-            [cycle.into(), before.into()],
-        )
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("totals"))?;
-    let skipped =
-        store.count_of(&tx, "SELECT COUNT(*) AS n FROM benefit_cycle_skip WHERE cycle_id = $1", [cycle.into()]).await?;
-    let summary = RunSummary {
-        cycle,
-        program: program.code.clone(),
-        period: p.clone(),
-        lines: totals.try_get("", "n")?,
-        total_fen: totals.try_get("", "total")?,
-        skipped,
-        backpay_lines: totals.try_get("", "bp_n")?,
-        backpay_fen: totals.try_get("", "bp_total")?,
-    };
-    store
-        .exec(
-            &tx,
-            "UPDATE benefit_cycle SET lines = $1, total_fen = $2, skipped = $3 WHERE id = $4",
-            [summary.lines.into(), summary.total_fen.into(), skipped.into(), cycle.into()],
+            actor,
+            Change {
+                action: "run",
+                entity: "benefit_cycle",
+                entity_id: cycle.to_string(),
+                org_path: county.clone(),
+                summary: format!(
+                    "计算{}{}发放：{}条，合计{}元（其中补发{}条{}元），未发放{}人",
+                    program.name,
+                    p,
+                    summary.lines,
+                    yuan(summary.total_fen),
+                    summary.backpay_lines,
+                    yuan(summary.backpay_fen),
+                    skipped
+                ),
+                before: None,
+                after: Some(serde_json::to_value(&summary).map_err(|e| anyhow::anyhow!("{e}"))?),
+            },
         )
         .await?;
-    audit::append(
-        store,
-        &tx,
-        actor,
-        Change {
-            action: "run",
-            entity: "benefit_cycle",
-            entity_id: cycle.to_string(),
-            org_path: county.clone(),
-            summary: format!(
-                "计算{}{}发放：{}条，合计{}元（其中补发{}条{}元），未发放{}人",
-                program.name,
-                p,
-                summary.lines,
-                yuan(summary.total_fen),
-                summary.backpay_lines,
-                yuan(summary.backpay_fen),
-                skipped
-            ),
-            before: None,
-            after: Some(serde_json::to_value(&summary).map_err(|e| anyhow::anyhow!("{e}"))?),
-        },
-    )
-    .await?;
+        summaries.push(summary);
+    }
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: totals and audit written");
     tx.commit().await?;
-    tracing::debug!(cycle, elapsed = ?started.elapsed(), "cycle: committed");
-    Ok(summary)
+    tracing::debug!(cycles = summaries.len(), elapsed = ?started.elapsed(), "cycle: committed");
+    Ok(summaries)
 }
 
 /// Adds the lines that bring earlier months up to what is due now: months paid at a rate since

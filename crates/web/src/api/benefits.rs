@@ -258,7 +258,8 @@ pub async fn cycles(State(state): State<AppState>, ApiAuth(auth): ApiAuth) -> Ap
 
 #[derive(Deserialize, ToSchema)]
 pub struct RunBody {
-    /// The program's code.
+    /// The program's code, or `all`: every active program not yet computed for the period, in one
+    /// transaction (the answer is then a list of such objects).
     pub program: String,
     /// `YYYY-MM`.
     pub period: String,
@@ -273,8 +274,12 @@ pub async fn run(
     ApiJson(b): ApiJson<RunBody>,
 ) -> ApiResult<Value> {
     auth.require(auth.user.role.may_decide_benefits())?;
-    let program = program_arg(&state, &b.program).await?;
     let period = Period::parse(&b.period).map_err(|e| AppError::invalid(format!("period：{e}（如 2025-01）")))?;
+    if b.program == "all" {
+        let runs = cycle::run_all(&state.store, &auth.user.actor(), auth.scope().root(), period).await?;
+        return Ok(Json(to_json(&runs)?));
+    }
+    let program = program_arg(&state, &b.program).await?;
     let r = cycle::run(&state.store, &auth.user.actor(), auth.scope().root(), &program, period).await?;
     Ok(Json(to_json(&r)?))
 }

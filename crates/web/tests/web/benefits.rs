@@ -96,6 +96,20 @@ async fn apply_review_approve_run_approve_export() {
         county.post_form("/benefits/cycles", &[("program", &rural.id.to_string()), ("period", "2024-09")]).await;
     assert_eq!(again.location(), "/benefits/cycles");
     assert!(county.get("/benefits/cycles").await.body.contains("已经计算过"), "the refusal is told");
+    // 全部项目: the other programs of the month in one step, back to the list with each one's figures.
+    let page = county.get("/benefits/cycles").await;
+    assert!(page.body.contains(r#"<option value="all">全部项目"#), "{}", page.body);
+    let all = county.post_form("/benefits/cycles", &[("program", "all"), ("period", "2024-09")]).await;
+    assert_eq!(all.location(), "/benefits/cycles");
+    let list = county.get("/benefits/cycles").await;
+    assert!(
+        list.body.contains("已计算残疾抚恤金2024-09：0条") && list.body.contains("请由另一位工作人员审批"),
+        "{}",
+        list.body
+    );
+    let twice = county.post_form("/benefits/cycles", &[("program", "all"), ("period", "2024-09")]).await;
+    assert_eq!(twice.location(), "/benefits/cycles");
+    assert!(county.get("/benefits/cycles").await.body.contains("都已计算过"), "the refusal is told");
     county.post_form(&format!("{cycle_url}/approve"), &[]).await;
     let page = county.get(&cycle_url).await;
     assert!(page.body.contains("计算人以外"), "{}", page.body);
@@ -172,6 +186,19 @@ async fn standards_are_edited_with_an_audit_entry_and_the_api_runs_cycles() {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.json()["error"]["message"].as_str().unwrap().contains("已经计算过"));
+    // "all": the month's other programs, a list of the same objects.
+    let all = c
+        .json(Method::POST, "/api/v1/benefits/cycles", serde_json::json!({"program": "all", "period": "2025-01"}))
+        .await;
+    assert_eq!(all.status, StatusCode::OK);
+    let runs = all.json();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 6, "{runs:?}");
+    assert!(runs.iter().all(|r| r["period"] == "2025-01" && r["program"] != "rural_veteran_elderly"), "{runs:?}");
+    let none = c
+        .json(Method::POST, "/api/v1/benefits/cycles", serde_json::json!({"program": "all", "period": "2025-01"}))
+        .await;
+    assert_eq!(none.status, StatusCode::CONFLICT);
 }
 
 /// Enrols `person` in `program` from `start` through submit, review and decision by three hands.
