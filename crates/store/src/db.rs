@@ -189,6 +189,9 @@ pub const SCHEMA_VERSION: i64 = 7;
 /// Each SQLite connection's page cache (negative: KiB): 64 MiB.
 const SQLITE_CACHE_KIB: i64 = -65536;
 
+/// SQLite's automatic checkpoint: after a commit that leaves this many pages in the WAL.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
+
 /// The SQLite writer's page cache during a bulk write (negative: KiB): at most 1 GiB.
 const LARGE_CACHE_KIB: i64 = -1_048_576;
 
@@ -286,13 +289,13 @@ impl Store {
         &self.db
     }
 
-    /// Where a single write statement outside a transaction goes (sessions, flash messages): on
-    /// SQLite the one writer connection, so it queues behind a write transaction instead of
-    /// holding a pooled connection while it waits for the lock.
     /// Runs a bulk write (`work`) with the SQLite writer's page cache grown to up to 1 GiB when
     /// `large`: what it writes stays in memory until it commits, instead of spilling into the WAL
-    /// and being read back. The usual 64 MiB comes back whatever `work` returns; nothing changes
-    /// on PostgreSQL.
+    /// and being read back. Its commit does not wait for the WAL to be copied back into the
+    /// database file (for a million lines, about as long again as writing them): the writer's
+    /// automatic checkpoint is off during the work and a checkpoint runs on a pooled connection
+    /// afterwards, in the background ([`Store::checkpoint`] waits for one). The usual 64 MiB and
+    /// automatic checkpoint come back whatever `work` returns; nothing changes on PostgreSQL.
     pub async fn with_large_write_cache<T>(
         &self,
         large: bool,
@@ -301,14 +304,38 @@ impl Store {
         let grow = large && self.backend == Backend::Sqlite;
         if grow {
             self.exec(self.write_conn(), &format!("PRAGMA cache_size = {LARGE_CACHE_KIB}"), []).await?;
+            self.exec(self.write_conn(), "PRAGMA wal_autocheckpoint = 0", []).await?;
         }
         let out = work.await;
         if grow {
             self.exec(self.write_conn(), &format!("PRAGMA cache_size = {SQLITE_CACHE_KIB}"), []).await?;
+            self.exec(self.write_conn(), &format!("PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}"), [])
+                .await?;
+            let store = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = store.checkpoint().await {
+                    tracing::warn!(error = %e, "background checkpoint");
+                }
+            });
         }
         out
     }
 
+    /// Copies what the WAL holds back into the SQLite database file, as far as readers allow
+    /// (a passive checkpoint, on a pooled connection: writers and readers go on meanwhile).
+    /// Nothing on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            let started = std::time::Instant::now();
+            self.query_one(&self.db, "PRAGMA wal_checkpoint(PASSIVE)", []).await?;
+            tracing::debug!(elapsed = ?started.elapsed(), "checkpoint");
+        }
+        Ok(())
+    }
+
+    /// Where a single write statement outside a transaction goes (sessions, flash messages): on
+    /// SQLite the one writer connection, so it queues behind a write transaction instead of
+    /// holding a pooled connection while it waits for the lock.
     pub fn write_conn(&self) -> &DatabaseConnection {
         self.writer.as_ref().unwrap_or(&self.db)
     }

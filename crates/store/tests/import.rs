@@ -292,6 +292,15 @@ async fn a_large_load_keeps_every_index_and_constraint() {
         // The writer's page cache, grown for the load, is back to its usual 64 MiB.
         let r = s.query_one(s.write_conn(), "PRAGMA cache_size", []).await.unwrap().unwrap();
         assert_eq!(r.try_get::<i64>("", "cache_size").unwrap(), -65536);
+        // Its automatic checkpoint, off while the load wrote, is back; a checkpoint copies the
+        // whole WAL into the database file.
+        let r = s.query_one(s.write_conn(), "PRAGMA wal_autocheckpoint", []).await.unwrap().unwrap();
+        assert_eq!(r.try_get::<i64>("", "wal_autocheckpoint").unwrap(), 1000);
+        s.checkpoint().await.unwrap();
+        let r = s.query_one(s.conn(), "PRAGMA wal_checkpoint(PASSIVE)", []).await.unwrap().unwrap();
+        let (busy, log, done): (i64, i64, i64) =
+            (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap(), r.try_get_by_index(2).unwrap());
+        assert_eq!((busy, log), (0, done), "every frame of the WAL is in the database file");
     }
     assert_eq!(s.count("person").await.unwrap(), 20_000);
     // The unique index still refuses a second registration.

@@ -156,7 +156,14 @@ pub fn claim_batch_sql(scope: &Scope) -> (String, Vec<Value>) {
 /// The result is what judging claim by claim gives (the tests compare): consuming a claim turns
 /// it into an enrolment of its kind's national program, which counts as received exactly as the
 /// claim did, so no claim's verdict depends on the order they are taken in.
+///
+/// A province's rolls are a million claims: the work runs with the writer's page cache grown
+/// (`Store::with_large_write_cache`), so the people read and the enrolments written stay in memory.
 pub async fn enrol_claims(store: &Store, actor: &Actor, scope: &Scope, day: NaiveDate) -> Result<usize, StoreError> {
+    store.with_large_write_cache(true, enrol(store, actor, scope, day)).await
+}
+
+async fn enrol(store: &Store, actor: &Actor, scope: &Scope, day: NaiveDate) -> Result<usize, StoreError> {
     let started = std::time::Instant::now();
     let all = programs(store).await?;
     let settings = rule_settings(store).await?;

@@ -210,25 +210,27 @@ async fn compute(
         "(p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $3))";
     let mut base: Vec<Value> = vec![p.clone().into(), county.clone().into(), period.first_day().into()];
     base.extend(programs.iter().map(|g| Value::from(g.id)));
-    // Each line's rate is its cycle's row of benefit_cycle_rate (written first), found by key:
-    // enrolment → person → its program's cycle of the month → the rate, each an indexed look-up.
+    // Each program's lines in a statement of their own, so a cycle's lines are together; a line's
+    // rate is its cycle's row of benefit_cycle_rate (written above), found by its key.
     let amount = month_share_sql("r.annual_fen * e.units", period.month());
-    store
-        .exec(
-            &tx,
-            &format!(
-                "INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, \
-                 std_key, units, annual_fen, amount_fen, name, bank_name, account_sealed, status) \
-                 SELECT c.id, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, r.annual_fen, {amount}, p.name, \
-                 p.bank_name, p.bank_account_sealed, 'pending' \
-                 FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN benefit_cycle c CROSS JOIN benefit_cycle_rate r \
-                 WHERE p.id = e.person_id AND c.county = e.county AND c.program_id = e.program_id AND c.period = $1 \
-                 AND r.cycle_id = c.id AND r.for_period = $1 AND r.std_key = e.std_key AND {in_force} AND {payable} \
-                 AND p.bank_account_sealed IS NOT NULL"
-            ),
-            base.clone(),
-        )
-        .await?;
+    for (program, cycle) in &cycles {
+        store
+            .exec(
+                &tx,
+                &format!(
+                    "INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, \
+                     std_key, units, annual_fen, amount_fen, name, bank_name, account_sealed, status) \
+                     SELECT $4, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, r.annual_fen, {amount}, \
+                     p.name, p.bank_name, p.bank_account_sealed, 'pending' \
+                     FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN benefit_cycle_rate r \
+                     WHERE p.id = e.person_id AND r.cycle_id = $4 AND r.for_period = $1 AND r.std_key = e.std_key \
+                     AND e.program_id = $5 AND e.county = $2 AND e.start_month <= $1 \
+                     AND (e.end_month IS NULL OR e.end_month >= $1) AND {payable} AND p.bank_account_sealed IS NOT NULL"
+                ),
+                [p.clone().into(), county.clone().into(), period.first_day().into(), (*cycle).into(), (*program).into()],
+            )
+            .await?;
+    }
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: lines written");
     // Left out: people not paid this month, found through the partial index person_unpaid (few),
     // each joined to their enrolments by person: SQLite keeps CROSS JOIN's order …
