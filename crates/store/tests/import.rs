@@ -301,6 +301,12 @@ async fn a_large_load_keeps_every_index_and_constraint() {
         let (busy, log, done): (i64, i64, i64) =
             (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap(), r.try_get_by_index(2).unwrap());
         assert_eq!((busy, log), (0, done), "every frame of the WAL is in the database file");
+        // The planner has statistics of the loaded table, sampled (ANALYZE's row limit).
+        let r = s.query_one(s.conn(), "PRAGMA analysis_limit", []).await.unwrap().unwrap();
+        assert_eq!(r.try_get::<i64>("", "analysis_limit").unwrap(), 1000);
+        let stats =
+            s.count_of(s.conn(), "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'person'", []).await.unwrap();
+        assert!(stats >= 12, "statistics of every person index: {stats}");
     }
     assert_eq!(s.count("person").await.unwrap(), 20_000);
     // The unique index still refuses a second registration.
