@@ -292,13 +292,17 @@ async fn write(
         let (backend, county, rows, indexes) = (store.backend(), county.clone(), plan.rows, plan.id_indexes);
         tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
             let mut id = first_id;
+            let mut details = Details::new(backend);
             for (chunk, indexes) in rows.chunks(CHUNK).zip(indexes.chunks(CHUNK)) {
-                let statements = chunk_statements(backend, &crypto, &county, batch, t, chunk, indexes, id)?;
+                let (person, rows) = chunk_statements(backend, &crypto, &county, batch, t, chunk, indexes, id)?;
                 id += chunk.len() as i64;
+                let mut statements = vec![person];
+                details.add(rows, &mut statements);
                 if send.blocking_send((chunk.len(), statements)).is_err() {
-                    break; // the writer stopped on an error of its own
+                    return Ok(()); // the writer stopped on an error of its own
                 }
             }
+            let _ = send.blocking_send((0, details.finish()));
             Ok(())
         })
     };
@@ -373,8 +377,51 @@ async fn reserve_person_ids(store: &Store, tx: &crate::Tx, n: usize) -> Result<i
     }
 }
 
-/// The statements that write one chunk of people (ids from `first_id` on) with their categories,
-/// service records and 享受待遇.
+/// The detail tables an import writes beside each person: the statement head and its width.
+const DETAIL_TABLES: [(&str, usize); 3] = [
+    ("INSERT INTO person_category (county, person_id, category, cause, grade) VALUES", 5),
+    ("INSERT INTO service_record (county, person_id, enlisted, discharged) VALUES", 4),
+    ("INSERT INTO benefit_claim (county, person_id, program, source, created_at) VALUES", 5),
+];
+
+/// Detail rows gathered across chunks and written in statements of `CHUNK` rows each: every
+/// statement but the last of each table has the same text, so the database prepares it once
+/// (a statement of however many rows a chunk happened to give was parsed and planned anew).
+struct Details {
+    backend: Backend,
+    rows: [Vec<Value>; 3],
+}
+
+impl Details {
+    fn new(backend: Backend) -> Details {
+        Details { backend, rows: Default::default() }
+    }
+
+    /// Takes a chunk's detail rows and adds to `out` each statement that is full.
+    fn add(&mut self, rows: [Vec<Value>; 3], out: &mut Vec<Statement>) {
+        for ((buffer, more), (head, width)) in self.rows.iter_mut().zip(rows).zip(DETAIL_TABLES) {
+            buffer.extend(more);
+            while buffer.len() >= CHUNK * width {
+                let rest = buffer.split_off(CHUNK * width);
+                out.push((insert_sql(self.backend, head, CHUNK, width, ""), std::mem::replace(buffer, rest)));
+            }
+        }
+    }
+
+    /// The statements of the rows left over.
+    fn finish(self) -> Vec<Statement> {
+        let backend = self.backend;
+        self.rows
+            .into_iter()
+            .zip(DETAIL_TABLES)
+            .filter(|(values, _)| !values.is_empty())
+            .map(|(values, (head, width))| (insert_sql(backend, head, values.len() / width, width, ""), values))
+            .collect()
+    }
+}
+
+/// The statement that writes one chunk of people (ids from `first_id` on), and the values of
+/// their categories, service records and 享受待遇 (the rows of `DETAIL_TABLES`, in order).
 #[allow(clippy::too_many_arguments)]
 fn chunk_statements(
     backend: Backend,
@@ -385,7 +432,7 @@ fn chunk_statements(
     chunk: &[Accepted],
     id_indexes: &[String],
     first_id: i64,
-) -> Result<Vec<Statement>, StoreError> {
+) -> Result<(Statement, [Vec<Value>; 3]), StoreError> {
     const PERSON_WIDTH: usize = 28;
     let mut people: Vec<Value> = Vec::with_capacity(chunk.len() * PERSON_WIDTH);
     let (mut cats, mut svcs, mut claims) = (Vec::new(), Vec::new(), Vec::new());
@@ -416,7 +463,7 @@ fn chunk_statements(
         }
     }
     debug_assert_eq!(people.len(), chunk.len() * PERSON_WIDTH);
-    let mut out = vec![(
+    let person = (
         insert_sql(
             backend,
             &format!(
@@ -428,17 +475,8 @@ fn chunk_statements(
             ", 1",
         ),
         people,
-    )];
-    for (head, width, values) in [
-        ("INSERT INTO person_category (county, person_id, category, cause, grade) VALUES", 5, cats),
-        ("INSERT INTO service_record (county, person_id, enlisted, discharged) VALUES", 4, svcs),
-        ("INSERT INTO benefit_claim (county, person_id, program, source, created_at) VALUES", 5, claims),
-    ] {
-        if !values.is_empty() {
-            out.push((insert_sql(backend, head, values.len() / width, width, ""), values));
-        }
-    }
-    Ok(out)
+    );
+    Ok((person, [cats, svcs, claims]))
 }
 
 /// Drops a table's own (named, droppable) indexes and returns the statements that make them
@@ -523,4 +561,50 @@ pub async fn load_upload(store: &Store, user_id: i64, id: i64) -> Result<(String
 pub async fn drop_upload(store: &Store, id: i64) -> Result<(), StoreError> {
     store.exec(store.conn(), "DELETE FROM import_upload WHERE id = $1", [id.into()]).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Detail rows of chunks of any size go out in statements of `CHUNK` rows, all of one text,
+    /// the rest in one statement at the end; no row is lost, repeated or reordered.
+    #[test]
+    fn detail_rows_are_written_in_statements_of_one_size() {
+        let mut details = Details::new(Backend::Sqlite);
+        let mut out = Vec::new();
+        let mut next = 0i64;
+        let sizes = [3 * CHUNK / 2, 1, CHUNK - 1, 2 * CHUNK + 7];
+        for rows in sizes {
+            let chunk = std::array::from_fn(|table| {
+                (0..rows * DETAIL_TABLES[table].1)
+                    .map(|_| {
+                        next += 1;
+                        Value::from(next)
+                    })
+                    .collect()
+            });
+            details.add(chunk, &mut out);
+        }
+        out.extend(details.finish());
+        let total: usize = sizes.iter().sum();
+        for (head, width) in DETAIL_TABLES {
+            let mine: Vec<&Statement> = out.iter().filter(|(sql, _)| sql.starts_with(head)).collect();
+            let (last, whole) = mine.split_last().unwrap();
+            assert_eq!(whole.len(), total / CHUNK, "{head}");
+            assert!(whole.iter().all(|(sql, v)| *sql == whole[0].0 && v.len() == CHUNK * width), "{head}");
+            assert_eq!(last.1.len(), total % CHUNK * width, "{head}");
+            let values: Vec<i64> = mine
+                .iter()
+                .flat_map(|(_, v)| {
+                    v.iter().map(|x| match x {
+                        Value::BigInt(Some(n)) => *n,
+                        other => panic!("{other:?}"),
+                    })
+                })
+                .collect();
+            assert_eq!(values.len(), total * width, "{head}");
+            assert!(values.windows(2).all(|w| w[0] < w[1]), "{head}: in the order given");
+        }
+    }
 }
