@@ -117,6 +117,27 @@ async fn set_standard(s: &Store, program: &benefits::Program, key: &str, annual_
     tx.commit().await.unwrap();
 }
 
+/// The county's own top-up of the 老兵生活补助 (a program an administrator adds), without standards.
+async fn county_topup(s: &Store) -> benefits::Program {
+    let tx = s.begin_write().await.unwrap();
+    let id = benefits::create_program(
+        s,
+        &tx,
+        &user(1, "管理员"),
+        &path("140929"),
+        &NewProgram {
+            code: "kelan_rural_topup".into(),
+            name: "岢岚县老兵生活补助县级提标".into(),
+            kind: ProgramKind::RuralVeteranElderly,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    benefits::program(s, id).await.unwrap()
+}
+
 async fn approve_cycle(s: &Store, id: i64) {
     let tx = s.begin_write().await.unwrap();
     cycle::approve(s, &tx, &user(13, "科长"), &county(), id).await.unwrap();
@@ -358,23 +379,7 @@ async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
 async fn twelve_months_of_a_county_top_up_sum_to_its_annual_standard() {
     let db = setup().await;
     let s = &db.store;
-    let tx = s.begin_write().await.unwrap();
-    let id = benefits::create_program(
-        s,
-        &tx,
-        &user(1, "管理员"),
-        &path("140929"),
-        &NewProgram {
-            code: "kelan_rural_topup".into(),
-            name: "岢岚县老兵生活补助县级提标".into(),
-            kind: ProgramKind::RuralVeteranElderly,
-            note: String::new(),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let program = benefits::program(s, id).await.unwrap();
+    let program = county_topup(s).await;
     // an annual standard that does not divide by 12
     set_standard(s, &program, "", 100_007, day(2024, 8, 1)).await;
     let p = register(s, veteran("王建国", 11, "140929/01/001", Registration::Rural, "6222021234567890123")).await;
@@ -413,23 +418,7 @@ async fn a_months_run_of_all_programs_gives_each_the_cycle_a_run_of_its_own_give
     let db = setup().await;
     let s = &db.store;
     let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
-    let tx = s.begin_write().await.unwrap();
-    let topup = benefits::create_program(
-        s,
-        &tx,
-        &user(1, "管理员"),
-        &path("140929"),
-        &NewProgram {
-            code: "kelan_rural_topup".into(),
-            name: "岢岚县老兵生活补助县级提标".into(),
-            kind: ProgramKind::RuralVeteranElderly,
-            note: String::new(),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let topup = benefits::program(s, topup).await.unwrap();
+    let topup = county_topup(s).await;
     set_standard(s, &topup, "", 12_000, day(2024, 8, 1)).await;
     let ids = import_people(
         s,
