@@ -468,7 +468,6 @@ async fn cycle_command(db: &str, key_file: &Path, command: CycleCommand) -> anyh
                 vec![cycle::run(&store, &Actor::system("命令行"), scope.root(), &program, period).await?]
             };
             let took = started.elapsed().as_secs_f64();
-            let programs = benefits::programs(&store).await?;
             for r in &runs {
                 if json {
                     println!(
@@ -478,11 +477,9 @@ async fn cycle_command(db: &str, key_file: &Path, command: CycleCommand) -> anyh
                             "backpay_fen": r.backpay_fen})
                     );
                 } else {
-                    let name =
-                        programs.iter().find(|p| p.code == r.program).map_or(r.program.as_str(), |p| p.name.as_str());
                     println!(
                         "已计算{}{}发放（批次{}）：{}条，合计{}元，其中补发/重发{}条{}元；未发放{}人（见批次页面）。",
-                        name,
+                        r.program_name,
                         r.period,
                         r.cycle,
                         r.lines,

@@ -593,14 +593,12 @@ async fn run_cycle(State(state): State<AppState>, auth: Auth, Form(f): Form<RunF
     };
     match done {
         Ok(runs) => {
-            let names = benefits::programs(&state.store).await?;
-            let name = |code: &str| names.iter().find(|p| p.code == code).map_or(code.to_owned(), |p| p.name.clone());
             let text = runs
                 .iter()
                 .map(|r| {
                     format!(
                         "{}{}：{}条，合计{}元（补发/重发{}条），未发放{}人",
-                        name(&r.program),
+                        r.program_name,
                         r.period,
                         r.lines,
                         shuangyong_domain::money::yuan_grouped(r.total_fen),

@@ -27,7 +27,9 @@ use crate::{Scope, Store, StoreError, Tx, now};
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RunSummary {
     pub cycle: i64,
+    /// The program's code, and its name for messages.
     pub program: String,
+    pub program_name: String,
     pub period: String,
     pub lines: i64,
     pub total_fen: i64,
@@ -316,6 +318,7 @@ async fn compute(
         let summary = RunSummary {
             cycle,
             program: program.code.clone(),
+            program_name: program.name.clone(),
             period: p.clone(),
             lines,
             total_fen,
