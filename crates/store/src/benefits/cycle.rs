@@ -54,16 +54,26 @@ pub fn rates(program: &Program, rows: &[StandardRow], period: Period) -> Vec<(St
         .collect()
 }
 
+/// One program's cycle of a run: the program, its new cycle, the standards it pays by.
+struct Planned<'a> {
+    program: &'a Program,
+    cycle: i64,
+    /// Every standard of the program (for back-pay of earlier months).
+    standards: Vec<StandardRow>,
+    /// The annual amount of each key in force this month.
+    rates: Vec<(String, i64)>,
+}
+
 /// `cyc(program_id, cycle_id)` as a CTE over parameters numbered from `first`.
-fn cycle_cte(cycles: &[(i64, i64)], first: usize, params: &mut Vec<Value>) -> String {
+fn cycle_cte(planned: &[Planned], first: usize, params: &mut Vec<Value>) -> String {
     let mut s = String::from("cyc(program_id, cycle_id) AS (VALUES ");
-    for (i, (program, cycle)) in cycles.iter().enumerate() {
+    for (i, Planned { program, cycle, .. }) in planned.iter().enumerate() {
         let n = first + 2 * i;
         if i > 0 {
             s.push_str(", ");
         }
         let _ = write!(s, "(CAST(${n} AS BIGINT), CAST(${} AS BIGINT))", n + 1);
-        params.extend([(*program).into(), (*cycle).into()]);
+        params.extend([program.id.into(), (*cycle).into()]);
     }
     s.push(')');
     s
@@ -141,10 +151,7 @@ async fn compute(
     let county = county.county().to_owned();
     let p = period.to_string();
     let tx = store.begin_write().await?;
-    let mut cycles: Vec<(i64, i64)> = Vec::with_capacity(programs.len());
-    // Each program's annual amount per key in force this month.
-    let mut rates: Vec<Vec<(String, i64)>> = Vec::with_capacity(programs.len());
-    let mut standards: Vec<Vec<StandardRow>> = Vec::with_capacity(programs.len());
+    let mut planned: Vec<Planned> = Vec::with_capacity(programs.len());
     for program in programs {
         let existing = store
             .query_one(
@@ -179,13 +186,12 @@ async fn compute(
             .await?
             .ok_or_else(|| anyhow::anyhow!("insert returned nothing"))?
             .try_get("", "id")?;
-        let rows = standard_rows(store, &tx, program.id).await?;
-        rates.push(self::rates(program, &rows, period));
-        standards.push(rows);
-        cycles.push((program.id, cycle));
+        let standards = standard_rows(store, &tx, program.id).await?;
+        let rates = rates(program, &standards, period);
+        planned.push(Planned { program, cycle, standards, rates });
     }
-    for ((_, cycle), keys) in cycles.iter().zip(&rates) {
-        for (k, a) in keys {
+    for Planned { cycle, rates, .. } in &planned {
+        for (k, a) in rates {
             store
                 .exec(
                     &tx,
@@ -195,7 +201,8 @@ async fn compute(
                 .await?;
         }
     }
-    tracing::debug!(cycles = ?cycles, period = %p, "cycle: transaction begun");
+    let ids: Vec<i64> = planned.iter().map(|c| c.cycle).collect();
+    tracing::debug!(cycles = ?ids, period = %p, "cycle: transaction begun");
     // Lines are appended: this run's are those after the last one now (totals read them in order).
     let before: i64 = store
         .query_one(&tx, "SELECT COALESCE(MAX(id), 0) AS m FROM benefit_cycle_line", [])
@@ -203,19 +210,20 @@ async fn compute(
         .map(|r| r.try_get::<i64>("", "m"))
         .transpose()?
         .unwrap_or(0);
-    let program_ids = (0..programs.len()).map(|i| format!("${}", 4 + i)).collect::<Vec<_>>().join(", ");
-    // The month's lines: enrolments in force, people paid this month (alive, or died this month or later).
-    let in_force = format!(
-        "e.program_id IN ({program_ids}) AND e.county = $2 AND e.start_month <= $1 AND (e.end_month IS NULL OR e.end_month >= $1)"
-    );
+    // Enrolments of the programs (parameters, as SQL) in force this month ($1), in the county ($2) …
+    let in_force = |programs: &str| {
+        format!(
+            "e.program_id IN ({programs}) AND e.county = $2 AND e.start_month <= $1 \
+             AND (e.end_month IS NULL OR e.end_month >= $1)"
+        )
+    };
+    // … of people paid this month: alive, or died this month or later ($3: its first day).
     let payable =
         "(p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $3))";
-    let mut base: Vec<Value> = vec![p.clone().into(), county.clone().into(), period.first_day().into()];
-    base.extend(programs.iter().map(|g| Value::from(g.id)));
     // Each program's lines in a statement of their own, so a cycle's lines are together; a line's
     // rate is its cycle's row of benefit_cycle_rate (written above), found by its key.
     let amount = month_share_sql("r.annual_fen * e.units", period.month());
-    for (program, cycle) in &cycles {
+    for Planned { program, cycle, .. } in &planned {
         store
             .exec(
                 &tx,
@@ -226,10 +234,10 @@ async fn compute(
                      p.name, p.bank_name, p.bank_account_sealed, 'pending' \
                      FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN benefit_cycle_rate r \
                      WHERE p.id = e.person_id AND r.cycle_id = $4 AND r.for_period = $1 AND r.std_key = e.std_key \
-                     AND e.program_id = $5 AND e.county = $2 AND e.start_month <= $1 \
-                     AND (e.end_month IS NULL OR e.end_month >= $1) AND {payable} AND p.bank_account_sealed IS NOT NULL"
+                     AND {} AND {payable} AND p.bank_account_sealed IS NOT NULL",
+                    in_force("$5")
                 ),
-                [p.clone().into(), county.clone().into(), period.first_day().into(), (*cycle).into(), (*program).into()],
+                [p.clone().into(), county.clone().into(), period.first_day().into(), (*cycle).into(), program.id.into()],
             )
             .await?;
     }
@@ -241,8 +249,10 @@ async fn compute(
            WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
            WHEN p.status = 'moved_out' THEN '已迁出本县' \
            ELSE '缺少银行账号：本月未生成发放明细，请补录账号' END";
-    let mut params = base.clone();
-    let cyc = cycle_cte(&cycles, base.len() + 1, &mut params);
+    let mut params: Vec<Value> = vec![p.clone().into(), county.clone().into(), period.first_day().into()];
+    params.extend(programs.iter().map(|g| Value::from(g.id)));
+    let program_ids = (0..programs.len()).map(|i| format!("${}", 4 + i)).collect::<Vec<_>>().join(", ");
+    let cyc = cycle_cte(&planned, params.len() + 1, &mut params);
     store
         .exec(
             &tx,
@@ -251,15 +261,16 @@ async fn compute(
                  SELECT c.cycle_id, e.county, p.org_path, p.id, e.id, p.name, {reason} \
                  FROM person p CROSS JOIN benefit_enrolment e CROSS JOIN cyc c \
                  WHERE e.person_id = p.id AND c.program_id = e.program_id \
-                 AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {in_force} \
-                 AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)"
+                 AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {} \
+                 AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)",
+                in_force(&program_ids)
             ),
             params,
         )
         .await?;
     // … and, only when some key of a table has no standard in force, enrolments of such a key.
-    for ((program, (_, cycle)), keys) in programs.iter().zip(&cycles).zip(&rates) {
-        if keys.len() >= program.kind.standard_keys().len() {
+    for Planned { program, cycle, rates, .. } in &planned {
+        if rates.len() >= program.kind.standard_keys().len() {
             continue;
         }
         let params: Vec<Value> = vec![
@@ -277,17 +288,17 @@ async fn compute(
                      SELECT $5, e.county, p.org_path, p.id, e.id, p.name, '没有适用的标准（' || e.std_key || '），请在标准表中录入' \
                      FROM benefit_enrolment e CROSS JOIN person p \
                      LEFT JOIN benefit_cycle_rate r ON r.cycle_id = $5 AND r.for_period = $1 AND r.std_key = e.std_key \
-                     WHERE p.id = e.person_id AND e.program_id = $4 AND e.county = $2 AND e.start_month <= $1 \
-                     AND (e.end_month IS NULL OR e.end_month >= $1) AND r.std_key IS NULL \
-                     AND {payable} AND p.bank_account_sealed IS NOT NULL"
+                     WHERE p.id = e.person_id AND {} AND r.std_key IS NULL \
+                     AND {payable} AND p.bank_account_sealed IS NOT NULL",
+                    in_force("$4")
                 ),
                 params,
             )
             .await?;
     }
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: people left out listed");
-    for ((program, rows), (_, cycle)) in programs.iter().zip(&standards).zip(&cycles) {
-        backpay(store, &tx, *cycle, &county, program, rows).await?;
+    for Planned { program, cycle, standards, .. } in &planned {
+        backpay(store, &tx, *cycle, &county, program, standards).await?;
     }
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: back-pay checked");
 
@@ -309,7 +320,7 @@ async fn compute(
         totals.insert(r.try_get::<i64>("", "cycle_id")?, t);
     }
     let mut summaries = Vec::with_capacity(programs.len());
-    for (program, (_, cycle)) in programs.iter().zip(&cycles) {
+    for Planned { program, cycle, .. } in &planned {
         let cycle = *cycle;
         let [lines, total_fen, backpay_lines, backpay_fen] = totals.get(&cycle).copied().unwrap_or_default();
         let skipped = store
