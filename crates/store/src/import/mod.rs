@@ -392,20 +392,23 @@ const DETAIL_TABLES: [(&str, usize); 3] = [
 struct Details {
     backend: Backend,
     rows: [Vec<Value>; 3],
+    /// Each table's statement of `CHUNK` rows.
+    full: [String; 3],
 }
 
 impl Details {
     fn new(backend: Backend) -> Details {
-        Details { backend, rows: Default::default() }
+        let full = DETAIL_TABLES.map(|(head, width)| insert_sql(backend, head, CHUNK, width, ""));
+        Details { backend, rows: Default::default(), full }
     }
 
     /// Takes a chunk's detail rows and adds to `out` each statement that is full.
     fn add(&mut self, rows: [Vec<Value>; 3], out: &mut Vec<Statement>) {
-        for ((buffer, more), (head, width)) in self.rows.iter_mut().zip(rows).zip(DETAIL_TABLES) {
+        for (((buffer, more), (_, width)), sql) in self.rows.iter_mut().zip(rows).zip(DETAIL_TABLES).zip(&self.full) {
             buffer.extend(more);
             while buffer.len() >= CHUNK * width {
                 let rest = buffer.split_off(CHUNK * width);
-                out.push((insert_sql(self.backend, head, CHUNK, width, ""), std::mem::replace(buffer, rest)));
+                out.push((sql.clone(), std::mem::replace(buffer, rest)));
             }
         }
     }
