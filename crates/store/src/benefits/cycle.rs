@@ -125,7 +125,7 @@ pub async fn run_all(
 }
 
 /// Computes and freezes the cycles of `programs` for `period`, all in one transaction.
-pub async fn run_many(
+async fn run_many(
     store: &Store,
     actor: &Actor,
     county: &OrgPath,
