@@ -198,6 +198,10 @@ const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
 /// The SQLite writer's page cache during a bulk write (negative: KiB): at most 1 GiB.
 const LARGE_CACHE_KIB: i64 = -1_048_576;
 
+/// How much of the database file the SQLite writer maps during a bulk write: SQLite's own limit on
+/// Linux, just under 2 GiB (the rest of a larger file is read as usual); unmapped afterwards.
+const LARGE_MMAP_BYTES: i64 = 0x7fff_0000;
+
 fn no_key() -> StoreError {
     StoreError::invalid("未提供密钥文件：请用 --key-file 或环境变量 SHUANGYONG_KEY_FILE 指定加密敏感信息的密钥文件")
 }
@@ -301,8 +305,12 @@ impl Store {
     /// and being read back. Its commit does not wait for the WAL to be copied back into the
     /// database file (for a million lines, about as long again as writing them): the writer's
     /// automatic checkpoint is off during the work and a checkpoint runs on a pooled connection
-    /// afterwards, in the background ([`Store::checkpoint`] waits for one). The usual 64 MiB and
-    /// automatic checkpoint come back whatever `work` returns; nothing changes on PostgreSQL.
+    /// afterwards, in the background ([`Store::checkpoint`] waits for one). The database file is
+    /// read through a memory map meanwhile: the rows a bulk write reads (a million people for a
+    /// month's payments) come from the operating system's cache without a copy into a page cache
+    /// that starts empty (a month's run of a million lines 0.5 s faster). The usual 64 MiB, no map
+    /// and the automatic checkpoint come back whatever `work` returns; nothing changes on
+    /// PostgreSQL.
     pub async fn with_large_write_cache<T>(
         &self,
         large: bool,
@@ -312,10 +320,12 @@ impl Store {
         if grow {
             self.exec(self.write_conn(), &format!("PRAGMA cache_size = {LARGE_CACHE_KIB}"), []).await?;
             self.exec(self.write_conn(), "PRAGMA wal_autocheckpoint = 0", []).await?;
+            self.exec(self.write_conn(), &format!("PRAGMA mmap_size = {LARGE_MMAP_BYTES}"), []).await?;
         }
         let out = work.await;
         if grow {
             self.exec(self.write_conn(), &format!("PRAGMA cache_size = {SQLITE_CACHE_KIB}"), []).await?;
+            self.exec(self.write_conn(), "PRAGMA mmap_size = 0", []).await?;
             self.exec(self.write_conn(), &format!("PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}"), [])
                 .await?;
             let store = self.clone();
