@@ -172,6 +172,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "work", include_str!("../migrations/sqlite/0005_work.sql")),
     (6, "assessment", include_str!("../migrations/sqlite/0006_assessment.sql")),
     (7, "search", include_str!("../migrations/sqlite/0007_search.sql")),
+    (8, "cycle_lines", include_str!("../migrations/sqlite/0008_cycle_lines.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -181,10 +182,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "work", include_str!("../migrations/postgres/0005_work.sql")),
     (6, "assessment", include_str!("../migrations/postgres/0006_assessment.sql")),
     (7, "search", include_str!("../migrations/postgres/0007_search.sql")),
+    (8, "cycle_lines", include_str!("../migrations/postgres/0008_cycle_lines.sql")),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Each SQLite connection's page cache (negative: KiB): 64 MiB.
 const SQLITE_CACHE_KIB: i64 = -65536;

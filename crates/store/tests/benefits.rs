@@ -333,6 +333,20 @@ async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
     // b's re-payment goes to the account as it is now
     let retry = lines.iter().find(|l| l.person_id == b && l.kind == "retry").unwrap();
     assert!(retry.account_masked.ends_with("9994"), "{}", retry.account_masked);
+    // a cycle lists its lines by enrolment: each person's month and back-pay together
+    let order: Vec<(i64, &str)> = lines.iter().map(|l| (l.person_id, l.kind.as_str())).collect();
+    assert_eq!(
+        order,
+        vec![(a, "regular"), (a, "backpay"), (b, "regular"), (b, "retry"), (c, "regular"), (c, "backpay")]
+    );
+    // a person's lines across cycles, the newest month first
+    let mine = cycle::lines_of_person(s, b, 10).await.unwrap();
+    let mine: Vec<(&str, &str, i64)> =
+        mine.iter().map(|(_, l)| (l.for_period.as_str(), l.kind.as_str(), l.amount_fen)).collect();
+    assert_eq!(
+        mine,
+        vec![("2024-10", "regular", 26_000), ("2024-09", "retry", 26_000), ("2024-09", "regular", 24_000)]
+    );
 
     // a later cycle with nothing new to settle adds no back-pay
     approve_cycle(s, oct.cycle).await;

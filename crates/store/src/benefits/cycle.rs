@@ -203,27 +203,21 @@ async fn compute(
     }
     let ids: Vec<i64> = planned.iter().map(|c| c.cycle).collect();
     tracing::debug!(cycles = ?ids, period = %p, "cycle: transaction begun");
-    // Lines are appended: this run's are those after the last one now (totals read them in order).
-    let before: i64 = store
-        .query_one(&tx, "SELECT COALESCE(MAX(id), 0) AS m FROM benefit_cycle_line", [])
-        .await?
-        .map(|r| r.try_get::<i64>("", "m"))
-        .transpose()?
-        .unwrap_or(0);
-    // Enrolments of the programs (parameters, as SQL) in force this month ($1), in the county ($2) …
+    // Enrolments of the programs (a condition on `e.program_id`) in force this month ($1), in the
+    // county ($2) …
     let in_force = |programs: &str| {
-        format!(
-            "e.program_id IN ({programs}) AND e.county = $2 AND e.start_month <= $1 \
-             AND (e.end_month IS NULL OR e.end_month >= $1)"
-        )
+        format!("{programs} AND e.county = $2 AND e.start_month <= $1 AND (e.end_month IS NULL OR e.end_month >= $1)")
     };
     // … of people paid this month: alive, or died this month or later ($3: its first day).
     let payable =
         "(p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $3))";
-    // Each program's lines in a statement of their own, so a cycle's lines are together; a line's
-    // rate is its cycle's row of benefit_cycle_rate (written above), found by its key.
+    // Each program's lines in a statement of their own, in the order of the program's enrolments
+    // (the line index by cycle and enrolment grows at its end), then its back-pay lines, whose ids
+    // follow (`backpay_spans`, for the totals). A line's rate is its cycle's row of
+    // benefit_cycle_rate (written above), found by its key.
     let amount = month_share_sql("r.annual_fen * e.units", period.month());
-    for Planned { program, cycle, .. } in &planned {
+    let mut backpay_spans = Vec::with_capacity(planned.len());
+    for Planned { program, cycle, standards, .. } in &planned {
         store
             .exec(
                 &tx,
@@ -235,15 +229,19 @@ async fn compute(
                      FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN benefit_cycle_rate r \
                      WHERE p.id = e.person_id AND r.cycle_id = $4 AND r.for_period = $1 AND r.std_key = e.std_key \
                      AND {} AND {payable} AND p.bank_account_sealed IS NOT NULL",
-                    in_force("$5")
+                    in_force("e.program_id = $5")
                 ),
                 [p.clone().into(), county.clone().into(), period.first_day().into(), (*cycle).into(), program.id.into()],
             )
             .await?;
+        let regular_end = last_line(store, &tx).await?;
+        backpay(store, &tx, *cycle, &county, program, standards).await?;
+        backpay_spans.push((regular_end, last_line(store, &tx).await?));
     }
-    tracing::debug!(elapsed = ?started.elapsed(), "cycle: lines written");
+    tracing::debug!(elapsed = ?started.elapsed(), "cycle: lines and back-pay written");
     // Left out: people not paid this month, found through the partial index person_unpaid (few),
-    // each joined to their enrolments by person: SQLite keeps CROSS JOIN's order …
+    // each joined to their enrolments by person (one look-up each: `+` keeps the list of programs
+    // out of it, instead of a look-up per program): SQLite keeps CROSS JOIN's order …
     let reason = "CASE \
            WHEN p.status = 'deceased' THEN '已于' || COALESCE(CAST(p.status_date AS TEXT), '（日期不详）') || '去世，次月起停发' \
            WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
@@ -263,7 +261,7 @@ async fn compute(
                  WHERE e.person_id = p.id AND c.program_id = e.program_id \
                  AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {} \
                  AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)",
-                in_force(&program_ids)
+                in_force(&format!("+e.program_id IN ({program_ids})"))
             ),
             params,
         )
@@ -290,39 +288,23 @@ async fn compute(
                      LEFT JOIN benefit_cycle_rate r ON r.cycle_id = $5 AND r.for_period = $1 AND r.std_key = e.std_key \
                      WHERE p.id = e.person_id AND {} AND r.std_key IS NULL \
                      AND {payable} AND p.bank_account_sealed IS NOT NULL",
-                    in_force("$4")
+                    in_force("e.program_id = $4")
                 ),
                 params,
             )
             .await?;
     }
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: people left out listed");
-    for Planned { program, cycle, standards, .. } in &planned {
-        backpay(store, &tx, *cycle, &county, program, standards).await?;
-    }
-    tracing::debug!(elapsed = ?started.elapsed(), "cycle: back-pay checked");
-
-    // Every line of this run is after `before`: one pass gives each cycle's totals.
-    let mut totals = std::collections::HashMap::new();
-    for r in store
-        .query_all(
-            &tx,
-            "SELECT cycle_id, COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total, \
-             CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN 1 ELSE 0 END), 0) AS BIGINT) AS bp_n, \
-             CAST(COALESCE(SUM(CASE WHEN kind <> 'regular' THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS bp_total \
-             FROM benefit_cycle_line WHERE id > $1 GROUP BY cycle_id",
-            [before.into()],
-        )
-        .await?
-    {
-        let t: [i64; 4] =
-            [r.try_get("", "n")?, r.try_get("", "total")?, r.try_get("", "bp_n")?, r.try_get("", "bp_total")?];
-        totals.insert(r.try_get::<i64>("", "cycle_id")?, t);
-    }
     let mut summaries = Vec::with_capacity(programs.len());
-    for Planned { program, cycle, .. } in &planned {
+    for (Planned { program, cycle, .. }, (after, upto)) in planned.iter().zip(backpay_spans) {
         let cycle = *cycle;
-        let [lines, total_fen, backpay_lines, backpay_fen] = totals.get(&cycle).copied().unwrap_or_default();
+        // All of the cycle's lines through its index (rows in the index's order); the back-pay
+        // lines by their ids (`+cycle_id`: not through the index; on PostgreSQL another county's
+        // run may have taken ids between).
+        let [lines, total_fen] = cycle_sum(store, &tx, "cycle_id = $1", [cycle.into()]).await?;
+        let [backpay_lines, backpay_fen] =
+            cycle_sum(store, &tx, "id > $1 AND id <= $2 AND +cycle_id = $3", [after.into(), upto.into(), cycle.into()])
+                .await?;
         let skipped = store
             .count_of(&tx, "SELECT COUNT(*) AS n FROM benefit_cycle_skip WHERE cycle_id = $1", [cycle.into()])
             .await?;
@@ -376,6 +358,32 @@ async fn compute(
     Ok(summaries)
 }
 
+/// The number and the sum of the payment lines `condition` selects.
+async fn cycle_sum<const N: usize>(
+    store: &Store,
+    tx: &Tx,
+    condition: &str,
+    params: [Value; N],
+) -> Result<[i64; 2], StoreError> {
+    let r = store
+        .query_one(
+            tx,
+            &format!(
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total \
+                 FROM benefit_cycle_line WHERE {condition}"
+            ),
+            params,
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a sum returned nothing"))?;
+    Ok([r.try_get("", "n")?, r.try_get("", "total")?])
+}
+
+/// The id of the last payment line (0 when there is none).
+async fn last_line(store: &Store, tx: &Tx) -> Result<i64, StoreError> {
+    store.count_of(tx, "SELECT COALESCE(MAX(id), 0) AS n FROM benefit_cycle_line", []).await
+}
+
 /// Adds the lines that bring earlier months up to what is due now: months paid at a rate since
 /// raised (back-pay), and months whose payment the bank returned as failed (paid again).
 async fn backpay(
@@ -411,6 +419,7 @@ async fn backpay(
             store,
             tx,
             cycle,
+            (program.id, county),
             period,
             &key,
             now_rate,
@@ -443,6 +452,7 @@ async fn backpay(
             store,
             tx,
             cycle,
+            (program.id, county),
             period,
             &key,
             now_rate,
@@ -456,12 +466,14 @@ async fn backpay(
 }
 
 /// For the enrolments `candidates` selects (with `$2` the month, `$3` the key, `$5` = `candidate_arg`),
-/// adds a line of what is due for the month at `annual` minus what was paid (failed lines don't count).
+/// adds a line of what is due for the month at `annual` minus what was paid (failed lines don't count)
+/// in the program's cycles of the county (the month's lines are in cycles of that month or later).
 #[allow(clippy::too_many_arguments)]
 async fn reconcile(
     store: &Store,
     tx: &Tx,
     cycle: i64,
+    (program, county): (i64, &str),
     period: Period,
     key: &str,
     annual: i64,
@@ -479,12 +491,22 @@ async fn reconcile(
                  s.units, $4, {due} - s.paid, p.name, p.bank_name, p.bank_account_sealed, 'pending' \
                  FROM (SELECT l.enrolment_id, MAX(l.person_id) AS person_id, MAX(l.units) AS units, \
                        CAST(SUM(CASE WHEN l.status = 'failed' THEN 0 ELSE l.amount_fen END) AS BIGINT) AS paid \
-                       FROM benefit_cycle_line l WHERE l.for_period = $2 AND l.std_key = $3 AND l.enrolment_id IN ({candidates}) \
+                       FROM benefit_cycle c CROSS JOIN benefit_cycle_line l \
+                       WHERE c.program_id = $6 AND c.county = $7 AND c.period >= $2 AND l.cycle_id = c.id \
+                       AND l.for_period = $2 AND l.std_key = $3 AND l.enrolment_id IN ({candidates}) \
                        GROUP BY l.enrolment_id) s \
                  JOIN person p ON p.id = s.person_id \
                  WHERE {due} > s.paid AND p.bank_account_sealed IS NOT NULL"
             ),
-            [cycle.into(), period.to_string().into(), key.into(), annual.into(), candidate_arg.into()],
+            [
+                cycle.into(),
+                period.to_string().into(),
+                key.into(),
+                annual.into(),
+                candidate_arg.into(),
+                program.into(),
+                county.into(),
+            ],
         )
         .await?;
     Ok(())
@@ -634,7 +656,7 @@ pub async fn export(
             store.conn(),
             "SELECT l.id, COALESCE(o.name, '') AS township, l.name, l.account_sealed, l.bank_name, l.amount_fen, l.for_period, l.kind \
              FROM benefit_cycle_line l LEFT JOIN org_unit o ON o.path = substr(l.org_path, 1, 9) \
-             WHERE l.cycle_id = $1 ORDER BY l.id",
+             WHERE l.cycle_id = $1 ORDER BY l.enrolment_id, l.id",
             [id.into()],
         )
         .await?;
@@ -982,7 +1004,7 @@ pub async fn lines(
             store.conn(),
             &format!(
                 "SELECT l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, l.bank_name, l.account_sealed, \
-                 l.status, l.result_note FROM benefit_cycle_line l WHERE {wh} ORDER BY l.id LIMIT ${} OFFSET ${n}",
+                 l.status, l.result_note FROM benefit_cycle_line l WHERE {wh} ORDER BY l.enrolment_id, l.id LIMIT ${} OFFSET ${n}",
                 n - 1
             ),
             params,
@@ -1072,7 +1094,8 @@ pub async fn overpaid(store: &Store, scope: &Scope, person: Option<i64>) -> Resu
     let mut sql = format!(
         "SELECT p.id, p.name, p.org_path, p.status_date, g.name AS program_name, l.for_period, l.amount_fen, l.status \
          FROM person p JOIN benefit_enrolment e ON e.person_id = p.id JOIN benefit_program g ON g.id = e.program_id \
-         JOIN benefit_cycle_line l ON l.enrolment_id = e.id \
+         JOIN benefit_cycle c ON c.program_id = e.program_id AND c.county = e.county \
+         JOIN benefit_cycle_line l ON l.cycle_id = c.id AND l.enrolment_id = e.id \
          WHERE p.status = 'deceased' AND p.status_date IS NOT NULL AND l.status <> 'failed' AND {in_scope}"
     );
     if let Some(id) = person {
@@ -1109,7 +1132,9 @@ pub async fn lines_of_person(store: &Store, person_id: i64, limit: i64) -> Resul
             store.conn(),
             "SELECT g.name AS program_name, l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, l.bank_name, \
              l.account_sealed, l.status, l.result_note FROM benefit_enrolment e JOIN benefit_program g ON g.id = e.program_id \
-             JOIN benefit_cycle_line l ON l.enrolment_id = e.id WHERE e.person_id = $1 ORDER BY l.for_period DESC, l.id DESC LIMIT $2",
+             JOIN benefit_cycle c ON c.program_id = e.program_id AND c.county = e.county \
+             JOIN benefit_cycle_line l ON l.cycle_id = c.id AND l.enrolment_id = e.id \
+             WHERE e.person_id = $1 ORDER BY l.for_period DESC, l.id DESC LIMIT $2",
             [person_id.into(), limit.into()],
         )
         .await?
