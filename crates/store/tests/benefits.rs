@@ -699,6 +699,27 @@ async fn claims_of_a_mixed_batch_enrol_exactly_the_eligible_ones() {
     let left: Vec<String> = left.iter().map(|r| r.try_get("", "program").unwrap()).collect();
     assert_eq!(left, ["老兵生活补助", "某某补贴", "老兵生活补助", "老兵生活补助"]);
     assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
+
+    // The month's run pays each by the standard of its key: the disability pension by cause and
+    // grade (a table of keys), the 老兵生活补助 by years of service (one standard in force).
+    let april = month("2025-04");
+    let runs = cycle::run_all(s, &user(12, "县"), &path("140929"), april).await.unwrap();
+    let rate = async |program: &benefits::Program, key: &str| {
+        let rows = benefits::standard_rows(s, s.conn(), program.id).await.unwrap();
+        cycle::rates(program, &rows, april).into_iter().find(|(k, _)| k == key).unwrap().1
+    };
+    let run_of = |code: &str| runs.iter().find(|r| r.program == code).unwrap();
+    let war6 = rate(&disability, "war/6").await;
+    let d = run_of("disability_pension");
+    assert_eq!((d.lines, d.total_fen), (1, shuangyong_domain::money::monthly_share(war6, 4)), "{d:?}");
+    let per_year = rate(&rural, "").await;
+    let due: i64 = all
+        .iter()
+        .filter(|e| e.1 == rural.id)
+        .map(|e| shuangyong_domain::money::monthly_share(per_year * e.3, 4))
+        .sum();
+    let r = run_of("rural_veteran_elderly");
+    assert_eq!((r.lines, r.total_fen), (4, due), "{r:?}");
 }
 
 #[tokio::test]

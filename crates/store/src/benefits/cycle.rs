@@ -214,24 +214,44 @@ async fn compute(
     // Each program's lines in a statement of their own, in the order of the program's enrolments
     // (the line index by cycle and enrolment grows at its end), then its back-pay lines, whose ids
     // follow (`backpay_spans`, for the totals). A line's rate is its cycle's row of
-    // benefit_cycle_rate (written above), found by its key.
-    let amount = month_share_sql("r.annual_fen * e.units", period.month());
+    // benefit_cycle_rate (written above), found by its key; a program with one standard in force
+    // (the 老兵生活补助's per year of service, most of a month's lines) takes it as a parameter
+    // instead of a look-up per line.
     let mut backpay_spans = Vec::with_capacity(planned.len());
-    for Planned { program, cycle, standards, .. } in &planned {
+    for Planned { program, cycle, standards, rates } in &planned {
+        let mut params: Vec<Value> = vec![
+            p.clone().into(),
+            county.clone().into(),
+            period.first_day().into(),
+            (*cycle).into(),
+            program.id.into(),
+        ];
+        let (annual, rate_join, rate_cond) = match rates.as_slice() {
+            [(key, annual)] => {
+                params.extend([Value::from(key.clone()), Value::from(*annual)]);
+                ("CAST($7 AS BIGINT)", "", "e.std_key = $6")
+            }
+            _ => (
+                "r.annual_fen",
+                " CROSS JOIN benefit_cycle_rate r",
+                "r.cycle_id = $4 AND r.for_period = $1 AND r.std_key = e.std_key",
+            ),
+        };
+        let amount = month_share_sql(&format!("{annual} * e.units"), period.month());
         store
             .exec(
                 &tx,
                 &format!(
                     "INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, \
                      std_key, units, annual_fen, amount_fen, name, bank_name, account_sealed, status) \
-                     SELECT $4, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, r.annual_fen, {amount}, \
+                     SELECT $4, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, {annual}, {amount}, \
                      p.name, p.bank_name, p.bank_account_sealed, 'pending' \
-                     FROM benefit_enrolment e CROSS JOIN person p CROSS JOIN benefit_cycle_rate r \
-                     WHERE p.id = e.person_id AND r.cycle_id = $4 AND r.for_period = $1 AND r.std_key = e.std_key \
+                     FROM benefit_enrolment e CROSS JOIN person p{rate_join} \
+                     WHERE p.id = e.person_id AND {rate_cond} \
                      AND {} AND {payable} AND p.bank_account_sealed IS NOT NULL",
                     in_force("e.program_id = $5")
                 ),
-                [p.clone().into(), county.clone().into(), period.first_day().into(), (*cycle).into(), program.id.into()],
+                params,
             )
             .await?;
         let regular_end = last_line(store, &tx).await?;
