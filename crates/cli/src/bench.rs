@@ -311,7 +311,7 @@ async fn cycle_row(store: &Store) -> anyhow::Result<Row> {
     // On the same footing as the cycles: the writer with its cache grown, the WAL checkpoint after.
     let t = Instant::now();
     store
-        .with_large_write_cache(true, async {
+        .with_large_write_cache(shuangyong_store::Bulk::Reading, async {
             store
                 .exec(
                     store.write_conn(),

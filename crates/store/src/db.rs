@@ -200,6 +200,17 @@ const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
 /// The SQLite writer's page cache during a bulk write (negative: KiB): at most 1 GiB.
 const LARGE_CACHE_KIB: i64 = -1_048_576;
 
+/// What a bulk write does, for [`Store::with_large_write_cache`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bulk {
+    /// Not much: the writer as it is.
+    Small,
+    /// Writes many new rows (an import).
+    Writing,
+    /// Reads much of what is there as it writes (a month's payments, the enrolment of claims).
+    Reading,
+}
+
 /// How much of the database file the SQLite writer maps during a bulk write: SQLite's own limit on
 /// Linux, just under 2 GiB (the rest of a larger file is read as usual); unmapped afterwards.
 const LARGE_MMAP_BYTES: i64 = 0x7fff_0000;
@@ -302,32 +313,37 @@ impl Store {
         &self.db
     }
 
-    /// Runs a bulk write (`work`) with the SQLite writer's page cache grown to up to 1 GiB when
-    /// `large`: what it writes stays in memory until it commits, instead of spilling into the WAL
-    /// and being read back. Its commit does not wait for the WAL to be copied back into the
-    /// database file (for a million lines, about as long again as writing them): the writer's
-    /// automatic checkpoint is off during the work and a checkpoint runs on a pooled connection
-    /// afterwards, in the background ([`Store::checkpoint`] waits for one). The database file is
-    /// read through a memory map meanwhile: the rows a bulk write reads (a million people for a
-    /// month's payments) come from the operating system's cache without a copy into a page cache
-    /// that starts empty (a month's run of a million lines 0.5 s faster). The usual 64 MiB, no map
-    /// and the automatic checkpoint come back whatever `work` returns; nothing changes on
-    /// PostgreSQL.
+    /// Runs a bulk write (`work`) with the SQLite writer's page cache grown to up to 1 GiB (unless
+    /// `bulk` is [`Bulk::Small`]): what it writes stays in memory until it commits, instead of
+    /// spilling into the WAL and being read back. Its commit does not wait for the WAL to be copied
+    /// back into the database file (for a million lines, about as long again as writing them): the
+    /// writer's automatic checkpoint is off during the work and a checkpoint runs on a pooled
+    /// connection afterwards, in the background ([`Store::checkpoint`] waits for one). For
+    /// [`Bulk::Reading`] the database file is read through a memory map meanwhile: the rows it
+    /// reads (a million people for a month's payments) come from the operating system's cache
+    /// without a copy into a page cache that starts empty (a month's run of a million lines 0.5 s
+    /// faster). The usual 64 MiB, no map and the automatic checkpoint come back whatever `work`
+    /// returns; nothing changes on PostgreSQL.
     pub async fn with_large_write_cache<T>(
         &self,
-        large: bool,
+        bulk: Bulk,
         work: impl std::future::Future<Output = Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
-        let grow = large && self.backend == Backend::Sqlite;
+        let grow = bulk != Bulk::Small && self.backend == Backend::Sqlite;
+        let map = grow && bulk == Bulk::Reading;
         if grow {
             self.exec(self.write_conn(), &format!("PRAGMA cache_size = {LARGE_CACHE_KIB}"), []).await?;
             self.exec(self.write_conn(), "PRAGMA wal_autocheckpoint = 0", []).await?;
+        }
+        if map {
             self.exec(self.write_conn(), &format!("PRAGMA mmap_size = {LARGE_MMAP_BYTES}"), []).await?;
         }
         let out = work.await;
+        if map {
+            self.exec(self.write_conn(), "PRAGMA mmap_size = 0", []).await?;
+        }
         if grow {
             self.exec(self.write_conn(), &format!("PRAGMA cache_size = {SQLITE_CACHE_KIB}"), []).await?;
-            self.exec(self.write_conn(), "PRAGMA mmap_size = 0", []).await?;
             self.exec(self.write_conn(), &format!("PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}"), [])
                 .await?;
             let store = self.clone();

@@ -25,5 +25,5 @@ pub mod testing;
 pub mod user;
 pub mod work;
 
-pub use db::{Backend, SCHEMA_VERSION, Store, StoreError, Tx, now};
+pub use db::{Backend, Bulk, SCHEMA_VERSION, Store, StoreError, Tx, now};
 pub use scope::Scope;

@@ -253,6 +253,13 @@ async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
     // September 2024: 4 years × 720 元 = 2880 元 a year, 240 元 a month each.
     let sep = cycle::run(s, &runner, &path("140929"), &rural, month("2024-09")).await.unwrap();
     assert_eq!((sep.lines, sep.total_fen, sep.skipped, sep.backpay_lines), (3, 72_000, 0, 0));
+    if s.backend() == shuangyong_store::Backend::Sqlite {
+        // The writer, whose cache grew and which mapped the database file for the run, is as it was.
+        for (pragma, usual) in [("cache_size", -65536), ("mmap_size", 0), ("wal_autocheckpoint", 1000)] {
+            let r = s.query_one(s.write_conn(), &format!("PRAGMA {pragma}"), []).await.unwrap().unwrap();
+            assert_eq!(r.try_get::<i64>("", pragma).unwrap(), usual, "{pragma}");
+        }
+    }
     let twice = cycle::run(s, &runner, &path("140929"), &rural, month("2024-09")).await.unwrap_err();
     assert!(matches!(&twice, StoreError::Conflict(m) if m.contains("已经计算过")), "{twice}");
 

@@ -160,7 +160,7 @@ pub fn claim_batch_sql(scope: &Scope) -> (String, Vec<Value>) {
 /// A province's rolls are a million claims: the work runs with the writer's page cache grown
 /// (`Store::with_large_write_cache`), so the people read and the enrolments written stay in memory.
 pub async fn enrol_claims(store: &Store, actor: &Actor, scope: &Scope, day: NaiveDate) -> Result<usize, StoreError> {
-    store.with_large_write_cache(true, enrol(store, actor, scope, day)).await
+    store.with_large_write_cache(crate::Bulk::Reading, enrol(store, actor, scope, day)).await
 }
 
 async fn enrol(store: &Store, actor: &Actor, scope: &Scope, day: NaiveDate) -> Result<usize, StoreError> {

@@ -137,7 +137,7 @@ async fn run_many(
     }
     // A province's month is a million lines: they stay in the writer's page cache until the
     // commit (at 1,000,000 enrolments the usual 64 MiB spills the line indexes into the WAL).
-    store.with_large_write_cache(true, compute(store, actor, county, programs, period)).await
+    store.with_large_write_cache(crate::Bulk::Reading, compute(store, actor, county, programs, period)).await
 }
 
 async fn compute(

@@ -233,7 +233,12 @@ pub async fn commit(
     // the index builds instead of spilling into the WAL and being read back for each index (15%
     // less CPU at 200,000 people). The connection's own setting comes back whatever happens.
     let large = plan.rows.len() >= BULK_ROWS;
-    store.with_large_write_cache(large, write(store, actor, scope, plan, file_name, bytes, progress)).await
+    store
+        .with_large_write_cache(
+            if large { crate::Bulk::Writing } else { crate::Bulk::Small },
+            write(store, actor, scope, plan, file_name, bytes, progress),
+        )
+        .await
 }
 
 async fn write(
