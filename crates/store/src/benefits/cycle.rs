@@ -136,7 +136,8 @@ async fn run_many(
         return Ok(Vec::new());
     }
     // A province's month is a million lines: they stay in the writer's page cache until the
-    // commit (at 1,000,000 enrolments the usual 64 MiB spills the line indexes into the WAL).
+    // commit (at 1,000,000 enrolments the usual 64 MiB spills the lines and their index into the
+    // WAL), and the people they are made from are read through the map of the database file.
     store.with_large_write_cache(crate::Bulk::Reading, compute(store, actor, county, programs, period)).await
 }
 
