@@ -321,8 +321,8 @@ impl Store {
     /// connection afterwards, in the background ([`Store::checkpoint`] waits for one). For
     /// [`Bulk::Reading`] the database file is read through a memory map meanwhile: the rows it
     /// reads (a million people for a month's payments) come from the operating system's cache
-    /// without a copy into a page cache that starts empty (a month's run of a million lines 0.5 s
-    /// faster). The usual 64 MiB, no map and the automatic checkpoint come back whatever `work`
+    /// without a copy into a page cache that starts empty (a month's run of a million lines a third
+    /// of a second faster). The usual 64 MiB, no map and the automatic checkpoint come back whatever `work`
     /// returns; nothing changes on PostgreSQL.
     pub async fn with_large_write_cache<T>(
         &self,

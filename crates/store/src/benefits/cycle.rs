@@ -261,16 +261,14 @@ async fn compute(
     }
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: lines and back-pay written");
     // Left out: people not paid this month, found through the partial index person_unpaid (few),
-    // each joined to their enrolments by person (one look-up each: `+` keeps the list of programs
-    // out of it, instead of a look-up per program): SQLite keeps CROSS JOIN's order …
+    // each joined to their enrolments by person (one look-up each), each enrolment to its program's
+    // cycle of this run: SQLite keeps CROSS JOIN's order …
     let reason = "CASE \
            WHEN p.status = 'deceased' THEN '已于' || COALESCE(CAST(p.status_date AS TEXT), '（日期不详）') || '去世，次月起停发' \
            WHEN p.status = 'suspended' THEN '待遇已暂停' || CASE WHEN p.status_reason <> '' THEN '：' || p.status_reason ELSE '' END \
            WHEN p.status = 'moved_out' THEN '已迁出本县' \
            ELSE '缺少银行账号：本月未生成发放明细，请补录账号' END";
     let mut params: Vec<Value> = vec![p.clone().into(), county.clone().into(), period.first_day().into()];
-    params.extend(programs.iter().map(|g| Value::from(g.id)));
-    let program_ids = (0..programs.len()).map(|i| format!("${}", 4 + i)).collect::<Vec<_>>().join(", ");
     let cyc = cycle_cte(&planned, params.len() + 1, &mut params);
     store
         .exec(
@@ -279,10 +277,9 @@ async fn compute(
                 "WITH {cyc} INSERT INTO benefit_cycle_skip (cycle_id, county, org_path, person_id, enrolment_id, name, reason) \
                  SELECT c.cycle_id, e.county, p.org_path, p.id, e.id, p.name, {reason} \
                  FROM person p CROSS JOIN benefit_enrolment e CROSS JOIN cyc c \
-                 WHERE e.person_id = p.id AND c.program_id = e.program_id \
-                 AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {} \
+                 WHERE e.person_id = p.id AND (p.status <> 'normal' OR p.bank_account_sealed IS NULL) AND {} \
                  AND NOT ({payable} AND p.bank_account_sealed IS NOT NULL)",
-                in_force(&format!("+e.program_id IN ({program_ids})"))
+                in_force("e.program_id = c.program_id")
             ),
             params,
         )
