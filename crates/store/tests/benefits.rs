@@ -396,6 +396,111 @@ async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
     assert!(matches!(audit::verify(s).await.unwrap(), Verdict::Intact { .. }));
 }
 
+/// A rise of several keys of a table at once (the disability pension by cause and grade), with
+/// failed lines of two keys in the raised month: each person's back-pay and re-payment at their
+/// own key's new amount, none for a key not raised.
+#[tokio::test]
+async fn a_rise_of_several_keys_pays_back_each_at_its_own_amount() {
+    use shuangyong_domain::money::monthly_share;
+    use shuangyong_domain::person::{DisabilityCause, DisabilityGrade};
+    let db = setup().await;
+    let s = &db.store;
+    let disability = benefits::program_by_code(s, "disability_pension").await.unwrap();
+    let disabled = |name: &str, seq: u16, cause: DisabilityCause, grade: u8, account: &str| {
+        let mut p = veteran(name, seq, "140929/01/001", Registration::Rural, account);
+        p.categories = vec![CategoryInput {
+            cause: Some(cause),
+            grade: Some(DisabilityGrade::new(grade).unwrap()),
+            ..CategoryInput::plain(Category::DisabledServiceman)
+        }];
+        p
+    };
+    let a = register(s, disabled("甲战六", 11, DisabilityCause::War, 6, "6222021234567890123")).await;
+    let b = register(s, disabled("乙公六", 13, DisabilityCause::Duty, 6, "6222021234567890149")).await;
+    let c = register(s, disabled("丙战八", 15, DisabilityCause::War, 8, "6222021234567890156")).await;
+    let d = register(s, disabled("丁战六", 17, DisabilityCause::War, 6, "6222021234567890164")).await;
+    for p in [a, b, c, d] {
+        approve_through(s, p, disability.id, "2024-09").await;
+    }
+    let runner = user(12, "县级业务员");
+    let rows = benefits::standard_rows(s, s.conn(), disability.id).await.unwrap();
+    let old =
+        |key: &str| shuangyong_domain::benefits::standard_in_force(&rows, key, day(2024, 9, 1)).unwrap().annual_fen;
+    let (war6, duty6, war8) = (old("war/6"), old("duty/6"), old("war/8"));
+
+    let sep = cycle::run(s, &runner, &path("140929"), &disability, month("2024-09")).await.unwrap();
+    assert_eq!(sep.lines, 4);
+    assert_eq!(sep.total_fen, 2 * monthly_share(war6, 9) + monthly_share(duty6, 9) + monthly_share(war8, 9));
+    approve_cycle(s, sep.cycle).await;
+    cycle::export(s, &runner, &county(), sep.cycle, ExportFormat::Csv).await.unwrap();
+    let (lines, _) =
+        cycle::lines(s, &county(), sep.cycle, &cycle::LineFilter::default(), Page::default()).await.unwrap();
+    let line_of = |p: i64| lines.iter().find(|l| l.person_id == p).unwrap().id;
+    // b (duty/6) and d (war/6) failed at the bank: two keys failed in one month
+    let ret = format!(
+        "序号,结果,说明\n{},成功,\n{},失败,账户冻结\n{},成功,\n{},失败,户名不符\n",
+        line_of(a),
+        line_of(b),
+        line_of(c),
+        line_of(d)
+    );
+    let done = cycle::apply_return(s, &runner, &county(), sep.cycle, ret.as_bytes()).await.unwrap().unwrap();
+    assert_eq!((done.paid, done.failed), (2, 2));
+
+    // war/6 and duty/6 raised by 1200 元 a year from 2024-09-01, decided after September was paid
+    let (war6_new, duty6_new) = (war6 + 120_000, duty6 + 120_000);
+    set_standard(s, &disability, "war/6", war6_new, day(2024, 9, 1)).await;
+    set_standard(s, &disability, "duty/6", duty6_new, day(2024, 9, 1)).await;
+    let oct = cycle::run(s, &runner, &path("140929"), &disability, month("2024-10")).await.unwrap();
+    let (lines, _) =
+        cycle::lines(s, &county(), oct.cycle, &cycle::LineFilter::default(), Page::default()).await.unwrap();
+    let mut got: Vec<(i64, String, String, i64)> =
+        lines.iter().map(|l| (l.person_id, l.kind.clone(), l.for_period.clone(), l.amount_fen)).collect();
+    got.sort();
+    let line = |p: i64, kind: &str, period: &str, fen: i64| (p, kind.to_owned(), period.to_owned(), fen);
+    let mut want = vec![
+        line(a, "regular", "2024-10", monthly_share(war6_new, 10)),
+        line(a, "backpay", "2024-09", monthly_share(war6_new, 9) - monthly_share(war6, 9)),
+        line(b, "regular", "2024-10", monthly_share(duty6_new, 10)),
+        line(b, "retry", "2024-09", monthly_share(duty6_new, 9)),
+        line(c, "regular", "2024-10", monthly_share(war8, 10)),
+        line(d, "regular", "2024-10", monthly_share(war6_new, 10)),
+        line(d, "retry", "2024-09", monthly_share(war6_new, 9)),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(oct.backpay_lines, 3, "{oct:?}");
+    // each back-pay line records the key and the annual amount it was computed at
+    let keyed = s
+        .query_all(
+            s.conn(),
+            "SELECT person_id, std_key, annual_fen FROM benefit_cycle_line WHERE cycle_id = $1 AND kind <> 'regular' \
+             ORDER BY person_id",
+            [oct.cycle.into()],
+        )
+        .await
+        .unwrap();
+    let keyed: Vec<(i64, String, i64)> = keyed
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "person_id").unwrap(),
+                r.try_get("", "std_key").unwrap(),
+                r.try_get("", "annual_fen").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keyed,
+        vec![(a, "war/6".into(), war6_new), (b, "duty/6".into(), duty6_new), (d, "war/6".into(), war6_new)]
+    );
+
+    // settled: November pays the month alone
+    approve_cycle(s, oct.cycle).await;
+    let nov = cycle::run(s, &runner, &path("140929"), &disability, month("2024-11")).await.unwrap();
+    assert_eq!((nov.lines, nov.backpay_lines), (4, 0), "{nov:?}");
+}
+
 #[tokio::test]
 async fn twelve_months_of_a_county_top_up_sum_to_its_annual_standard() {
     let db = setup().await;

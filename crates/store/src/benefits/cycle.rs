@@ -7,6 +7,7 @@
 //! Amounts follow [`shuangyong_domain::money::monthly_share`], written once more in SQL below
 //! (`A / 12 + CASE WHEN k <= A % 12 THEN 1 ELSE 0 END`); a test checks the two agree.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -412,7 +413,9 @@ async fn backpay(
     program: &Program,
     rows: &[StandardRow],
 ) -> Result<(), StoreError> {
-    // Rates raised since earlier cycles used (or were last settled at) them.
+    // Rates raised since earlier cycles used (or were last settled at) them, gathered by earlier
+    // cycle and month: one statement reads that cycle's lines once for all the keys raised (the
+    // disability pension has 26), not once for each key.
     let used = store
         .query_all(
             tx,
@@ -421,6 +424,7 @@ async fn backpay(
             [program.id.into(), county.into(), cycle.into()],
         )
         .await?;
+    let mut raised: BTreeMap<(i64, String), Vec<(String, i64)>> = BTreeMap::new();
     for r in used {
         let (old_cycle, for_period, key, settled): (i64, String, String, i64) = (
             r.try_get("", "cycle_id")?,
@@ -430,30 +434,36 @@ async fn backpay(
         );
         let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
         let Some(now_rate) = standard_in_force(rows, &key, period.first_day()).map(|r| r.annual_fen) else { continue };
-        if now_rate <= settled {
-            continue;
+        if now_rate > settled {
+            raised.entry((old_cycle, for_period)).or_default().push((key, now_rate));
         }
+    }
+    for ((old_cycle, for_period), keys) in raised {
+        let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
         reconcile(
             store,
             tx,
             cycle,
             (program.id, county),
             period,
-            &key,
-            now_rate,
-            "SELECT enrolment_id FROM benefit_cycle_line WHERE cycle_id = $5 AND for_period = $2 AND std_key = $3",
+            &keys,
+            "SELECT enrolment_id FROM benefit_cycle_line WHERE cycle_id = $3 AND for_period = $2 \
+             AND std_key IN (SELECT std_key FROM k)",
             old_cycle,
         )
         .await?;
-        store
-            .exec(
-                tx,
-                "UPDATE benefit_cycle_rate SET settled_fen = $1 WHERE cycle_id = $2 AND for_period = $3 AND std_key = $4",
-                [now_rate.into(), old_cycle.into(), for_period.into(), key.into()],
-            )
-            .await?;
+        for (key, now_rate) in keys {
+            store
+                .exec(
+                    tx,
+                    "UPDATE benefit_cycle_rate SET settled_fen = $1 WHERE cycle_id = $2 AND for_period = $3 AND std_key = $4",
+                    [now_rate.into(), old_cycle.into(), for_period.clone().into(), key.into()],
+                )
+                .await?;
+        }
     }
-    // Failed lines of earlier cycles: pay the month again (at today's rate for that month).
+    // Failed lines of earlier cycles: pay the month again (at today's rate for that month), one
+    // statement a month.
     let failed = store
         .query_all(
             tx,
@@ -462,20 +472,24 @@ async fn backpay(
             [program.id.into(), county.into(), cycle.into()],
         )
         .await?;
+    let mut failed_months: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
     for r in failed {
         let (for_period, key): (String, String) = (r.try_get("", "for_period")?, r.try_get("", "std_key")?);
         let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
         let Some(now_rate) = standard_in_force(rows, &key, period.first_day()).map(|r| r.annual_fen) else { continue };
+        failed_months.entry(for_period).or_default().push((key, now_rate));
+    }
+    for (for_period, keys) in failed_months {
+        let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
         reconcile(
             store,
             tx,
             cycle,
             (program.id, county),
             period,
-            &key,
-            now_rate,
+            &keys,
             "SELECT l.enrolment_id FROM benefit_cycle_line l JOIN benefit_cycle c ON c.id = l.cycle_id \
-             WHERE l.status = 'failed' AND l.for_period = $2 AND l.std_key = $3 AND c.program_id = $5",
+             WHERE l.status = 'failed' AND l.for_period = $2 AND l.std_key IN (SELECT std_key FROM k) AND c.program_id = $3",
             program.id,
         )
         .await?;
@@ -483,9 +497,10 @@ async fn backpay(
     Ok(())
 }
 
-/// For the enrolments `candidates` selects (with `$2` the month, `$3` the key, `$5` = `candidate_arg`),
-/// adds a line of what is due for the month at `annual` minus what was paid (failed lines don't count)
-/// in the program's cycles of the county (the month's lines are in cycles of that month or later).
+/// For the enrolments `candidates` selects (with `$2` the month, `$3` = `candidate_arg`, and `k`
+/// the table of `keys` with their annual amounts now), adds a line of what is due for the month at
+/// its key's amount minus what was paid (failed lines don't count) in the program's cycles of the
+/// county (the month's lines are in cycles of that month or later).
 #[allow(clippy::too_many_arguments)]
 async fn reconcile(
     store: &Store,
@@ -493,38 +508,38 @@ async fn reconcile(
     cycle: i64,
     (program, county): (i64, &str),
     period: Period,
-    key: &str,
-    annual: i64,
+    keys: &[(String, i64)],
     candidates: &str,
     candidate_arg: i64,
 ) -> Result<(), StoreError> {
-    let due = month_share_sql("CAST($4 AS BIGINT) * s.units", period.month());
+    let mut params: Vec<Value> =
+        vec![cycle.into(), period.to_string().into(), candidate_arg.into(), program.into(), county.into()];
+    let mut table = String::new();
+    for (key, annual) in keys {
+        params.extend([Value::from(key.clone()), Value::from(*annual)]);
+        let n = params.len();
+        let _ = write!(table, "{}(${}, CAST(${n} AS BIGINT))", if table.is_empty() { "" } else { ", " }, n - 1);
+    }
+    let due = month_share_sql("s.annual * s.units", period.month());
     store
         .exec(
             tx,
             &format!(
-                "INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, std_key, units, \
+                "WITH k (std_key, annual) AS (VALUES {table}) \
+                 INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, std_key, units, \
                  annual_fen, amount_fen, name, bank_name, account_sealed, status) \
-                 SELECT $1, p.county, p.org_path, p.id, s.enrolment_id, CASE WHEN s.paid = 0 THEN 'retry' ELSE 'backpay' END, $2, $3, \
-                 s.units, $4, {due} - s.paid, p.name, p.bank_name, p.bank_account_sealed, 'pending' \
-                 FROM (SELECT l.enrolment_id, MAX(l.person_id) AS person_id, MAX(l.units) AS units, \
-                       CAST(SUM(CASE WHEN l.status = 'failed' THEN 0 ELSE l.amount_fen END) AS BIGINT) AS paid \
-                       FROM benefit_cycle c CROSS JOIN benefit_cycle_line l \
-                       WHERE c.program_id = $6 AND c.county = $7 AND c.period >= $2 AND l.cycle_id = c.id \
-                       AND l.for_period = $2 AND l.std_key = $3 AND l.enrolment_id IN ({candidates}) \
-                       GROUP BY l.enrolment_id) s \
+                 SELECT $1, p.county, p.org_path, p.id, s.enrolment_id, CASE WHEN s.paid = 0 THEN 'retry' ELSE 'backpay' END, $2, \
+                 s.std_key, s.units, s.annual, {due} - s.paid, p.name, p.bank_name, p.bank_account_sealed, 'pending' \
+                 FROM (SELECT l.enrolment_id, l.std_key, MAX(k.annual) AS annual, MAX(l.person_id) AS person_id, \
+                       MAX(l.units) AS units, CAST(SUM(CASE WHEN l.status = 'failed' THEN 0 ELSE l.amount_fen END) AS BIGINT) AS paid \
+                       FROM benefit_cycle c CROSS JOIN benefit_cycle_line l CROSS JOIN k \
+                       WHERE c.program_id = $4 AND c.county = $5 AND c.period >= $2 AND l.cycle_id = c.id \
+                       AND l.for_period = $2 AND l.std_key = k.std_key AND l.enrolment_id IN ({candidates}) \
+                       GROUP BY l.enrolment_id, l.std_key) s \
                  JOIN person p ON p.id = s.person_id \
                  WHERE {due} > s.paid AND p.bank_account_sealed IS NOT NULL"
             ),
-            [
-                cycle.into(),
-                period.to_string().into(),
-                key.into(),
-                annual.into(),
-                candidate_arg.into(),
-                program.into(),
-                county.into(),
-            ],
+            params,
         )
         .await?;
     Ok(())
