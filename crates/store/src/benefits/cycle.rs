@@ -512,6 +512,9 @@ async fn reconcile(
     candidates: &str,
     candidate_arg: i64,
 ) -> Result<(), StoreError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
     let mut params: Vec<Value> =
         vec![cycle.into(), period.to_string().into(), candidate_arg.into(), program.into(), county.into()];
     let mut table = String::new();
