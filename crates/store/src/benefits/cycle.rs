@@ -424,7 +424,7 @@ async fn backpay(
             [program.id.into(), county.into(), cycle.into()],
         )
         .await?;
-    let mut raised: BTreeMap<(i64, String), Vec<(String, i64)>> = BTreeMap::new();
+    let mut raised: BTreeMap<(i64, Period), Vec<(String, i64)>> = BTreeMap::new();
     for r in used {
         let (old_cycle, for_period, key, settled): (i64, String, String, i64) = (
             r.try_get("", "cycle_id")?,
@@ -435,11 +435,10 @@ async fn backpay(
         let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
         let Some(now_rate) = standard_in_force(rows, &key, period.first_day()).map(|r| r.annual_fen) else { continue };
         if now_rate > settled {
-            raised.entry((old_cycle, for_period)).or_default().push((key, now_rate));
+            raised.entry((old_cycle, period)).or_default().push((key, now_rate));
         }
     }
-    for ((old_cycle, for_period), keys) in raised {
-        let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
+    for ((old_cycle, period), keys) in raised {
         reconcile(
             store,
             tx,
@@ -457,7 +456,7 @@ async fn backpay(
                 .exec(
                     tx,
                     "UPDATE benefit_cycle_rate SET settled_fen = $1 WHERE cycle_id = $2 AND for_period = $3 AND std_key = $4",
-                    [now_rate.into(), old_cycle.into(), for_period.clone().into(), key.into()],
+                    [now_rate.into(), old_cycle.into(), period.to_string().into(), key.into()],
                 )
                 .await?;
         }
@@ -472,15 +471,14 @@ async fn backpay(
             [program.id.into(), county.into(), cycle.into()],
         )
         .await?;
-    let mut failed_months: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
+    let mut failed_months: BTreeMap<Period, Vec<(String, i64)>> = BTreeMap::new();
     for r in failed {
         let (for_period, key): (String, String) = (r.try_get("", "for_period")?, r.try_get("", "std_key")?);
         let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
         let Some(now_rate) = standard_in_force(rows, &key, period.first_day()).map(|r| r.annual_fen) else { continue };
-        failed_months.entry(for_period).or_default().push((key, now_rate));
+        failed_months.entry(period).or_default().push((key, now_rate));
     }
-    for (for_period, keys) in failed_months {
-        let period = Period::parse(&for_period).map_err(|_| anyhow::anyhow!("stored period {for_period}"))?;
+    for (period, keys) in failed_months {
         reconcile(
             store,
             tx,
