@@ -306,28 +306,16 @@ async fn import_floor(dir: &Path, source: &Path, people: usize) -> anyhow::Resul
     for table in ["org_unit", "import_batch"] {
         store.exec(w, &format!("INSERT OR IGNORE INTO {table} SELECT * FROM src.{table}"), []).await?;
     }
-    let indexes: Vec<(String, String)> = store
-        .query_all(
-            w,
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person' AND sql IS NOT NULL",
-            [],
-        )
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("", "name")?, r.try_get("", "sql")?)))
-        .collect::<Result<_, sea_orm::DbErr>>()?;
     let t = Instant::now();
     store
         .with_large_write_cache(shuangyong_store::Bulk::Writing, async {
             let tx = store.begin_write().await?;
-            for (name, _) in &indexes {
-                store.exec(&tx, &format!("DROP INDEX {name}"), []).await?;
-            }
+            let rebuild = import::drop_indexes(&store, &tx, "person").await?;
             for table in ["person", "person_category", "service_record", "benefit_claim"] {
                 store.exec(&tx, &format!("INSERT INTO {table} SELECT * FROM src.{table}"), []).await?;
             }
-            for (_, sql) in &indexes {
-                store.exec(&tx, sql, []).await?;
+            for create in &rebuild {
+                store.exec(&tx, create, []).await?;
             }
             tx.commit().await?;
             Ok(())

@@ -490,8 +490,9 @@ fn chunk_statements(
 }
 
 /// Drops a table's own (named, droppable) indexes and returns the statements that make them
-/// again. Constraint indexes (UNIQUE, primary keys) stay.
-async fn drop_indexes(store: &Store, tx: &crate::Tx, table: &str) -> Result<Vec<String>, StoreError> {
+/// again. Constraint indexes (UNIQUE, primary keys) stay. SQLite only; the benchmark's floor of an
+/// import drops and builds the person indexes with it too, as a large import does.
+pub async fn drop_indexes(store: &Store, tx: &crate::Tx, table: &str) -> Result<Vec<String>, StoreError> {
     let rows = store
         .query_all(
             tx,
