@@ -415,7 +415,7 @@ async fn cycle_month(store: &Store, period: shuangyong_domain::Period) -> anyhow
         "DROP TABLE IF EXISTS bench_floor_rate",
         "CREATE TABLE bench_floor_line (cycle_id INTEGER, county TEXT, org_path TEXT, person_id INTEGER, \
          enrolment_id INTEGER, kind TEXT, for_period TEXT, std_key TEXT, units INTEGER, annual_fen INTEGER, \
-         amount_fen INTEGER, name TEXT, bank_name TEXT, account_sealed BLOB, status TEXT)",
+         amount_fen INTEGER, name TEXT, person_version INTEGER, status TEXT)",
     ] {
         store.exec(store.write_conn(), sql, []).await?;
     }
@@ -447,7 +447,7 @@ async fn cycle_month(store: &Store, period: shuangyong_domain::Period) -> anyhow
                     &format!(
                         "INSERT INTO bench_floor_line SELECT 0, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, \
                          r.annual, (r.annual * e.units) / 12 + CASE WHEN {k} <= (r.annual * e.units) % 12 THEN 1 ELSE 0 END, p.name, \
-                         p.bank_name, p.bank_account_sealed, 'pending' FROM benefit_enrolment e JOIN person p ON p.id = e.person_id \
+                         p.version, 'pending' FROM benefit_enrolment e JOIN person p ON p.id = e.person_id \
                          JOIN bench_floor_rate r ON r.program_id = e.program_id AND r.std_key = e.std_key \
                          WHERE e.start_month <= $1 AND (e.end_month IS NULL OR e.end_month >= $1) \
                          AND (p.status = 'normal' OR (p.status = 'deceased' AND p.status_date IS NOT NULL AND p.status_date >= $2)) \

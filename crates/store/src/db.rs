@@ -173,6 +173,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "assessment", include_str!("../migrations/sqlite/0006_assessment.sql")),
     (7, "search", include_str!("../migrations/sqlite/0007_search.sql")),
     (8, "cycle_lines", include_str!("../migrations/sqlite/0008_cycle_lines.sql")),
+    (9, "line_accounts", include_str!("../migrations/sqlite/0009_line_accounts.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -183,10 +184,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "assessment", include_str!("../migrations/postgres/0006_assessment.sql")),
     (7, "search", include_str!("../migrations/postgres/0007_search.sql")),
     (8, "cycle_lines", include_str!("../migrations/postgres/0008_cycle_lines.sql")),
+    (9, "line_accounts", include_str!("../migrations/postgres/0009_line_accounts.sql")),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Each SQLite connection's page cache (negative: KiB): 64 MiB.
 const SQLITE_CACHE_KIB: i64 = -65536;

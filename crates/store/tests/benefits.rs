@@ -399,6 +399,91 @@ async fn a_cycle_from_approval_to_bank_return_then_backpay_and_recovery() {
 /// A rise of several keys of a table at once (the disability pension by cause and grade), with
 /// failed lines of two keys in the raised month: each person's back-pay and re-payment at their
 /// own key's new amount, none for a key not raised.
+/// The bank file of a cycle, as text.
+async fn bank_file(s: &Store, cycle_id: i64) -> String {
+    let csv = cycle::export(s, &user(12, "县级业务员"), &county(), cycle_id, ExportFormat::Csv).await.unwrap();
+    String::from_utf8(csv).unwrap()
+}
+
+#[tokio::test]
+async fn a_line_keeps_the_account_it_was_paid_to_through_later_changes_and_a_merge() {
+    let db = setup().await;
+    let s = &db.store;
+    let rural = benefits::program_by_code(s, "rural_veteran_elderly").await.unwrap();
+    let (first, second, third) = ("6222021234567890172", "6222021234567890180", "6222021234567890198");
+    let a = register(s, veteran("李有福", 61, "140929/01/001", Registration::Rural, first)).await;
+    approve_through(s, a, rural.id, "2024-09").await;
+    let runner = user(12, "县级业务员");
+    let edit = |account: Option<&str>, address: &str| {
+        let mut p = veteran("李有福", 61, "140929/01/001", Registration::Rural, account.unwrap_or(first));
+        p.id_number = None;
+        p.bank_account = account.map(Into::into);
+        p.address = address.into();
+        p
+    };
+    let update = |p: PersonInput| async move {
+        let tx = s.begin_write().await.unwrap();
+        let v = registry::get(s, &county(), a).await.unwrap().version;
+        registry::update(s, &tx, &Actor::system("test"), &county(), a, v, p).await.unwrap();
+        tx.commit().await.unwrap();
+    };
+    let history = || async {
+        s.count_of(s.conn(), "SELECT COUNT(*) AS n FROM person_account_history WHERE person_id = $1", [a.into()])
+            .await
+            .unwrap()
+    };
+
+    let sep = cycle::run(s, &runner, &path("140929"), &rural, month("2024-09")).await.unwrap();
+    approve_cycle(s, sep.cycle).await;
+    // An edit that leaves the bank and the account alone keeps no history …
+    update(edit(None, "岚漪镇东街村1号")).await;
+    assert_eq!(history().await, 0);
+    // … a new account does, and the next month is paid to it.
+    update(edit(Some(second), "岚漪镇东街村1号")).await;
+    assert_eq!(history().await, 1);
+    let oct = cycle::run(s, &runner, &path("140929"), &rural, month("2024-10")).await.unwrap();
+    approve_cycle(s, oct.cycle).await;
+    update(edit(Some(third), "岚漪镇东街村2号")).await;
+    assert_eq!(history().await, 2);
+    for (c, paid_to) in [(sep.cycle, first), (oct.cycle, second)] {
+        let text = bank_file(s, c).await;
+        assert!(text.contains(paid_to), "cycle {c} paid to {paid_to}: {text}");
+        for other in [first, second, third].into_iter().filter(|x| *x != paid_to) {
+            assert!(!text.contains(other), "cycle {c} not to {other}: {text}");
+        }
+    }
+    let own = cycle::lines_of_person(s, a, 10).await.unwrap();
+    let masked: Vec<(&str, &str)> =
+        own.iter().map(|(_, l)| (l.for_period.as_str(), l.account_masked.as_str())).collect();
+    let (m1, m2) = (shuangyong_domain::mask::mask_account(first), shuangyong_domain::mask::mask_account(second));
+    assert_eq!(masked, [("2024-10", m2.as_str()), ("2024-09", m1.as_str())]);
+    // The month not yet computed pays the account of today.
+    let nov = cycle::run(s, &runner, &path("140929"), &rural, month("2024-11")).await.unwrap();
+    approve_cycle(s, nov.cycle).await;
+    assert!(bank_file(s, nov.cycle).await.contains(third));
+
+    // Entered twice and merged into the other record: the lines paid to the deleted one keep
+    // their accounts.
+    let b = register(s, veteran("李有福", 62, "140929/01/001", Registration::Rural, "6222021234567890206")).await;
+    let (flags, _) = shuangyong_store::duplicates::list_open(s, &county(), Page::default()).await.unwrap();
+    let flag = flags.iter().find(|f| [f.a.id, f.b.id].contains(&a) && [f.a.id, f.b.id].contains(&b)).unwrap();
+    let tx = s.begin_write().await.unwrap();
+    shuangyong_store::duplicates::merge(s, &tx, &user(13, "科长"), &county(), flag.id, b).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(registry::get(s, &county(), a).await.is_err(), "merged away");
+    for (c, paid_to) in [(sep.cycle, first), (oct.cycle, second), (nov.cycle, third)] {
+        assert!(bank_file(s, c).await.contains(paid_to), "cycle {c} still paid to {paid_to}");
+    }
+
+    // A change of account that does not raise the version is refused, so no line can be misread.
+    let tx = s.begin_write().await.unwrap();
+    let err = s
+        .exec(&tx, "UPDATE person SET bank_name = $1 WHERE id = $2", ["中国工商银行".into(), b.into()])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("raise the person's version"), "{err}");
+}
+
 #[tokio::test]
 async fn a_rise_of_several_keys_pays_back_each_at_its_own_amount() {
     use shuangyong_domain::money::monthly_share;

@@ -1,5 +1,6 @@
 //! Payment cycles: every enrolment of a program in force for a month, computed and frozen in a few
-//! statements (person, amount, bank account copied sealed as it is at that moment) — one program, or
+//! statements (person, amount, and the person's version, whose bank account stays readable as it
+//! was at that moment: person_account_history, see [`LINE_ACCOUNT`]) — one program, or
 //! the month of every program in one transaction (`run_all`), each its own cycle; back-pay for
 //! months paid at a rate since raised, and again for lines the bank returned as failed; approval by
 //! a second person; the bank file; the bank's return file.
@@ -245,9 +246,9 @@ async fn compute(
                 &tx,
                 &format!(
                     "INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, \
-                     std_key, units, annual_fen, amount_fen, name, bank_name, account_sealed, status) \
+                     std_key, units, annual_fen, amount_fen, name, person_version, status) \
                      SELECT $4, e.county, p.org_path, p.id, e.id, 'regular', $1, e.std_key, e.units, {annual}, {amount}, \
-                     p.name, p.bank_name, p.bank_account_sealed, 'pending' \
+                     p.name, p.version, 'pending' \
                      FROM benefit_enrolment e CROSS JOIN person p{rate_join} \
                      WHERE p.id = e.person_id AND {rate_cond} \
                      AND {} AND {payable} AND p.bank_account_sealed IS NOT NULL",
@@ -528,9 +529,9 @@ async fn reconcile(
             &format!(
                 "WITH k (std_key, annual) AS (VALUES {table}) \
                  INSERT INTO benefit_cycle_line (cycle_id, county, org_path, person_id, enrolment_id, kind, for_period, std_key, units, \
-                 annual_fen, amount_fen, name, bank_name, account_sealed, status) \
+                 annual_fen, amount_fen, name, person_version, status) \
                  SELECT $1, p.county, p.org_path, p.id, s.enrolment_id, CASE WHEN s.paid = 0 THEN 'retry' ELSE 'backpay' END, $2, \
-                 s.std_key, s.units, s.annual, {due} - s.paid, p.name, p.bank_name, p.bank_account_sealed, 'pending' \
+                 s.std_key, s.units, s.annual, {due} - s.paid, p.name, p.version, 'pending' \
                  FROM (SELECT l.enrolment_id, l.std_key, MAX(k.annual) AS annual, MAX(l.person_id) AS person_id, \
                        MAX(l.units) AS units, CAST(SUM(CASE WHEN l.status = 'failed' THEN 0 ELSE l.amount_fen END) AS BIGINT) AS paid \
                        FROM benefit_cycle c CROSS JOIN benefit_cycle_line l CROSS JOIN k \
@@ -545,6 +546,20 @@ async fn reconcile(
         .await?;
     Ok(())
 }
+
+/// The bank and the sealed account a line `l` was paid to, as `bank_name` and `account_sealed`,
+/// with [`LINE_ACCOUNT_JOINS`]: its own copy (lines written before schema 9), else the one its
+/// person had at the line's version if their bank or account has changed since (the first of
+/// person_account_history's rows at or after that version), else the person's current one.
+const LINE_ACCOUNT: &str = "CASE WHEN l.person_version IS NULL THEN l.bank_name WHEN ah.id IS NOT NULL THEN ah.bank_name \
+     ELSE ap.bank_name END AS bank_name, \
+     CASE WHEN l.person_version IS NULL THEN l.account_sealed WHEN ah.id IS NOT NULL THEN ah.account_sealed \
+     ELSE ap.bank_account_sealed END AS account_sealed";
+
+/// The joins [`LINE_ACCOUNT`] reads.
+const LINE_ACCOUNT_JOINS: &str = " LEFT JOIN person_account_history ah ON ah.id = (SELECT h.id FROM person_account_history h \
+     WHERE h.person_id = l.person_id AND h.valid_through >= l.person_version ORDER BY h.valid_through LIMIT 1) \
+     LEFT JOIN person ap ON ap.id = l.person_id";
 
 /// A cycle as lists show it.
 #[derive(Debug, Clone, Serialize)]
@@ -688,9 +703,11 @@ pub async fn export(
     let rows = store
         .query_all(
             store.conn(),
-            "SELECT l.id, COALESCE(o.name, '') AS township, l.name, l.account_sealed, l.bank_name, l.amount_fen, l.for_period, l.kind \
-             FROM benefit_cycle_line l LEFT JOIN org_unit o ON o.path = substr(l.org_path, 1, 9) \
-             WHERE l.cycle_id = $1 ORDER BY l.enrolment_id, l.id",
+            &format!(
+                "SELECT l.id, COALESCE(o.name, '') AS township, l.name, {LINE_ACCOUNT}, l.amount_fen, l.for_period, l.kind \
+                 FROM benefit_cycle_line l LEFT JOIN org_unit o ON o.path = substr(l.org_path, 1, 9){LINE_ACCOUNT_JOINS} \
+                 WHERE l.cycle_id = $1 ORDER BY l.enrolment_id, l.id"
+            ),
             [id.into()],
         )
         .await?;
@@ -1037,8 +1054,9 @@ pub async fn lines(
         .query_all(
             store.conn(),
             &format!(
-                "SELECT l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, l.bank_name, l.account_sealed, \
-                 l.status, l.result_note FROM benefit_cycle_line l WHERE {wh} ORDER BY l.enrolment_id, l.id LIMIT ${} OFFSET ${n}",
+                "SELECT l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, {LINE_ACCOUNT}, \
+                 l.status, l.result_note FROM benefit_cycle_line l{LINE_ACCOUNT_JOINS} WHERE {wh} \
+                 ORDER BY l.enrolment_id, l.id LIMIT ${} OFFSET ${n}",
                 n - 1
             ),
             params,
@@ -1164,11 +1182,13 @@ pub async fn lines_of_person(store: &Store, person_id: i64, limit: i64) -> Resul
     store
         .query_all(
             store.conn(),
-            "SELECT g.name AS program_name, l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, l.bank_name, \
-             l.account_sealed, l.status, l.result_note FROM benefit_enrolment e JOIN benefit_program g ON g.id = e.program_id \
-             JOIN benefit_cycle c ON c.program_id = e.program_id AND c.county = e.county \
-             JOIN benefit_cycle_line l ON l.cycle_id = c.id AND l.enrolment_id = e.id \
-             WHERE e.person_id = $1 ORDER BY l.for_period DESC, l.id DESC LIMIT $2",
+            &format!(
+                "SELECT g.name AS program_name, l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, \
+                 {LINE_ACCOUNT}, l.status, l.result_note FROM benefit_enrolment e JOIN benefit_program g ON g.id = e.program_id \
+                 JOIN benefit_cycle c ON c.program_id = e.program_id AND c.county = e.county \
+                 JOIN benefit_cycle_line l ON l.cycle_id = c.id AND l.enrolment_id = e.id{LINE_ACCOUNT_JOINS} \
+                 WHERE e.person_id = $1 ORDER BY l.for_period DESC, l.id DESC LIMIT $2"
+            ),
             [person_id.into(), limit.into()],
         )
         .await?
