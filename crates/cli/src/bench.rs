@@ -475,6 +475,7 @@ async fn cycle_month(store: &Store, period: shuangyong_domain::Period) -> anyhow
     Ok(CycleMonth { period, programs: programs.len(), lines, ours, floor })
 }
 
+/// A `VmRSS:`-style line of a `/proc/…/status` file, in MiB.
 fn status_mib(status: &str, key: &str) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
