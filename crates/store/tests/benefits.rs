@@ -664,6 +664,14 @@ async fn a_months_run_of_all_programs_gives_each_the_cycle_a_run_of_its_own_give
     assert_eq!((r.lines, r.total_fen, r.skipped, r.backpay_lines), (2, 48_000, 1, 0), "{r:?}");
     let t = by_code("kelan_rural_topup");
     assert_eq!((t.lines, t.total_fen, t.skipped), (2, 8_000, 0), "{t:?}");
+    // computed largest first (rural 3 enrolled, top-up 2, the others none: their cycles after) …
+    let mut first: Vec<&cycle::RunSummary> = month_runs.iter().collect();
+    first.sort_by_key(|r| r.cycle);
+    assert_eq!([first[0].program.as_str(), first[1].program.as_str()], ["rural_veteran_elderly", "kelan_rural_topup"]);
+    // … and reported in the programs' order
+    let codes: Vec<String> =
+        benefits::programs(s).await.unwrap().into_iter().filter(|p| p.active).map(|p| p.code).collect();
+    assert_eq!(month_runs.iter().map(|r| r.program.clone()).collect::<Vec<_>>(), codes);
     // every program has its own cycle, with its own lines and totals as stored
     let cycles = cycle::list(s, &county(), None).await.unwrap();
     let active = benefits::programs(s).await.unwrap().into_iter().filter(|p| p.active).count();

@@ -155,7 +155,7 @@ async fn compute(
     let p = period.to_string();
     let tx = store.begin_write().await?;
     let mut planned: Vec<Planned> = Vec::with_capacity(programs.len());
-    for program in programs {
+    for program in largest_first(store, &tx, programs).await? {
         let existing = store
             .query_one(
                 &tx,
@@ -375,7 +375,30 @@ async fn compute(
     tracing::debug!(elapsed = ?started.elapsed(), "cycle: totals and audit written");
     tx.commit().await?;
     tracing::debug!(cycles = summaries.len(), elapsed = ?started.elapsed(), "cycle: committed");
+    // Reported in the order asked for.
+    summaries.sort_by_key(|s| programs.iter().position(|p| p.code == s.program));
     Ok(summaries)
+}
+
+/// `programs` with the most enrolled first (of every county: a count that reads the programs'
+/// index alone, a few hundredths of a second at a million). The largest program's people are most
+/// of the person table; its lines, written first, read their rows in the table's order, and the
+/// smaller programs' people — one row in ten or fewer — are then found where they were just read.
+/// Written last, the largest program cost about as much, and the smaller ones each paid for
+/// reading their scattered rows first: the benchmark's cycle row at 1,000,000, three runs of three
+/// months alternating with the order by program id, took a median of 2.46 s against 2.74 s.
+async fn largest_first<'a>(store: &Store, tx: &Tx, programs: &'a [Program]) -> Result<Vec<&'a Program>, StoreError> {
+    let mut order: Vec<&Program> = programs.iter().collect();
+    if order.len() > 1 {
+        let enrolled: BTreeMap<i64, i64> = store
+            .query_all(tx, "SELECT program_id, COUNT(*) AS n FROM benefit_enrolment GROUP BY program_id", [])
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("", "program_id")?, r.try_get("", "n")?)))
+            .collect::<Result<_, StoreError>>()?;
+        order.sort_by_key(|p| std::cmp::Reverse(enrolled.get(&p.id).copied().unwrap_or(0)));
+    }
+    Ok(order)
 }
 
 /// The number and the sum of the payment lines `condition` selects.
