@@ -570,14 +570,21 @@ async fn reconcile(
     Ok(())
 }
 
+/// [`LINE_ACCOUNT`] as a literal, for [`LINE_COLUMNS`].
+macro_rules! line_account {
+    () => {
+        "CASE WHEN l.person_version IS NULL THEN l.bank_name WHEN ah.id IS NOT NULL THEN ah.bank_name \
+         ELSE ap.bank_name END AS bank_name, \
+         CASE WHEN l.person_version IS NULL THEN l.account_sealed WHEN ah.id IS NOT NULL THEN ah.account_sealed \
+         ELSE ap.bank_account_sealed END AS account_sealed"
+    };
+}
+
 /// The bank and the sealed account a line `l` was paid to, as `bank_name` and `account_sealed`,
 /// with [`LINE_ACCOUNT_JOINS`]: its own copy (lines written before schema 9), else the one its
 /// person had at the line's version if their bank or account has changed since (the first of
 /// person_account_history's rows at or after that version), else the person's current one.
-const LINE_ACCOUNT: &str = "CASE WHEN l.person_version IS NULL THEN l.bank_name WHEN ah.id IS NOT NULL THEN ah.bank_name \
-     ELSE ap.bank_name END AS bank_name, \
-     CASE WHEN l.person_version IS NULL THEN l.account_sealed WHEN ah.id IS NOT NULL THEN ah.account_sealed \
-     ELSE ap.bank_account_sealed END AS account_sealed";
+const LINE_ACCOUNT: &str = line_account!();
 
 /// The joins [`LINE_ACCOUNT`] reads.
 const LINE_ACCOUNT_JOINS: &str = " LEFT JOIN person_account_history ah ON ah.id = (SELECT h.id FROM person_account_history h \
@@ -1022,7 +1029,33 @@ pub struct Line {
     pub result_note: String,
 }
 
+/// The columns [`Line::from_row`] reads, of a line `l` with [`LINE_ACCOUNT_JOINS`].
+const LINE_COLUMNS: &str = concat!(
+    "l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, ",
+    line_account!(),
+    ", l.status, l.result_note"
+);
+
 impl Line {
+    /// A line of [`LINE_COLUMNS`], its account masked.
+    fn from_row(r: &QueryResult, crypto: &crate::crypto::FieldCrypto) -> Result<Line, StoreError> {
+        let sealed: Vec<u8> = r.try_get("", "account_sealed")?;
+        let acct = crypto.open("bank_account", &sealed)?;
+        Ok(Line {
+            id: r.try_get("", "id")?,
+            org_path: r.try_get("", "org_path")?,
+            person_id: r.try_get("", "person_id")?,
+            name: r.try_get("", "name")?,
+            kind: r.try_get("", "kind")?,
+            for_period: r.try_get("", "for_period")?,
+            amount_fen: r.try_get("", "amount_fen")?,
+            bank_name: r.try_get("", "bank_name")?,
+            account_masked: shuangyong_domain::mask::mask_account(&acct),
+            status: r.try_get("", "status")?,
+            result_note: r.try_get("", "result_note")?,
+        })
+    }
+
     pub fn kind_label(&self) -> &'static str {
         line_kind_label(&self.kind)
     }
@@ -1077,8 +1110,7 @@ pub async fn lines(
         .query_all(
             store.conn(),
             &format!(
-                "SELECT l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, {LINE_ACCOUNT}, \
-                 l.status, l.result_note FROM benefit_cycle_line l{LINE_ACCOUNT_JOINS} WHERE {wh} \
+                "SELECT {LINE_COLUMNS} FROM benefit_cycle_line l{LINE_ACCOUNT_JOINS} WHERE {wh} \
                  ORDER BY l.enrolment_id, l.id LIMIT ${} OFFSET ${n}",
                 n - 1
             ),
@@ -1086,23 +1118,7 @@ pub async fn lines(
         )
         .await?
         .iter()
-        .map(|r| {
-            let sealed: Vec<u8> = r.try_get("", "account_sealed")?;
-            let acct = crypto.open("bank_account", &sealed)?;
-            Ok(Line {
-                id: r.try_get("", "id")?,
-                org_path: r.try_get("", "org_path")?,
-                person_id: r.try_get("", "person_id")?,
-                name: r.try_get("", "name")?,
-                kind: r.try_get("", "kind")?,
-                for_period: r.try_get("", "for_period")?,
-                amount_fen: r.try_get("", "amount_fen")?,
-                bank_name: r.try_get("", "bank_name")?,
-                account_masked: shuangyong_domain::mask::mask_account(&acct),
-                status: r.try_get("", "status")?,
-                result_note: r.try_get("", "result_note")?,
-            })
-        })
+        .map(|r| Line::from_row(r, crypto))
         .collect::<Result<_, StoreError>>()?;
     Ok((list, total))
 }
@@ -1206,8 +1222,7 @@ pub async fn lines_of_person(store: &Store, person_id: i64, limit: i64) -> Resul
         .query_all(
             store.conn(),
             &format!(
-                "SELECT g.name AS program_name, l.id, l.org_path, l.person_id, l.name, l.kind, l.for_period, l.amount_fen, \
-                 {LINE_ACCOUNT}, l.status, l.result_note FROM benefit_enrolment e JOIN benefit_program g ON g.id = e.program_id \
+                "SELECT g.name AS program_name, {LINE_COLUMNS} FROM benefit_enrolment e JOIN benefit_program g ON g.id = e.program_id \
                  JOIN benefit_cycle c ON c.program_id = e.program_id AND c.county = e.county \
                  JOIN benefit_cycle_line l ON l.cycle_id = c.id AND l.enrolment_id = e.id{LINE_ACCOUNT_JOINS} \
                  WHERE e.person_id = $1 ORDER BY l.for_period DESC, l.id DESC LIMIT $2"
@@ -1216,26 +1231,7 @@ pub async fn lines_of_person(store: &Store, person_id: i64, limit: i64) -> Resul
         )
         .await?
         .iter()
-        .map(|r| {
-            let sealed: Vec<u8> = r.try_get("", "account_sealed")?;
-            let acct = crypto.open("bank_account", &sealed)?;
-            Ok((
-                r.try_get("", "program_name")?,
-                Line {
-                    id: r.try_get("", "id")?,
-                    org_path: r.try_get("", "org_path")?,
-                    person_id: r.try_get("", "person_id")?,
-                    name: r.try_get("", "name")?,
-                    kind: r.try_get("", "kind")?,
-                    for_period: r.try_get("", "for_period")?,
-                    amount_fen: r.try_get("", "amount_fen")?,
-                    bank_name: r.try_get("", "bank_name")?,
-                    account_masked: shuangyong_domain::mask::mask_account(&acct),
-                    status: r.try_get("", "status")?,
-                    result_note: r.try_get("", "result_note")?,
-                },
-            ))
-        })
+        .map(|r| Ok((r.try_get("", "program_name")?, Line::from_row(r, crypto)?)))
         .collect()
 }
 
