@@ -12,6 +12,7 @@ enum StyleIn {
     Exact,
     Yu,
     Duo,
+    Cn,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -28,6 +29,7 @@ fuzz_target!(|input: Input| {
         StyleIn::Exact => Style::Exact,
         StyleIn::Yu => Style::About(More::Yu),
         StyleIn::Duo => Style::About(More::Duo),
+        StyleIn::Cn => Style::Cn,
     };
     check_words(input.value, &input.measure, style);
     check_percent(input.part, input.whole);
@@ -37,6 +39,14 @@ fn check_words(value: i64, measure: &str, style: Style) {
     let w = words(value, measure, style);
     assert!(!w.is_empty());
     let figure = w.strip_suffix(measure).unwrap_or_else(|| panic!("{w:?} does not end in {measure:?}"));
+    if style == Style::Cn && value < 10 {
+        // Below ten, one Chinese numeral: the value's (below zero, zero's).
+        let cn = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+        assert_eq!(figure, cn[value.max(0) as usize], "{value} → {w:?}");
+        return;
+    }
+    // From ten up a count in words is written exactly.
+    let style = if style == Style::Cn { Style::Exact } else { style };
     let v = i128::from(value.max(0));
     let read = read_figure(figure).unwrap_or_else(|| panic!("{value} {style:?}: {figure:?} is not a figure"));
     match (style, read.mark) {
@@ -49,7 +59,7 @@ fn check_words(value: i64, measure: &str, style: Style) {
         (Style::About(_), Mark::Near) => {
             assert!(read.value > v && v * 100 >= read.value * 99, "{value} → {w:?}");
         }
-        (Style::Exact, mark) => panic!("{value} exact → {w:?} ({mark:?})"),
+        (Style::Exact | Style::Cn, mark) => panic!("{value} exact → {w:?} ({mark:?})"),
     }
 }
 

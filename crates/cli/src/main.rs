@@ -408,7 +408,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { command: ReportCommand::Summary { from, to, out, base } } => {
             let store = Store::open(&cli.db).await?;
             let scope = county_scope(&store).await?;
-            let blocks = shuangyong_store::reports::summary(&store, &scope, from, to).await?;
+            let (blocks, gaps) = shuangyong_store::reports::summary_with_checklist(&store, &scope, from, to).await?;
             let name = out.to_string_lossy().to_lowercase();
             let bytes = if name.ends_with(".docx") {
                 shuangyong_store::reports::docx(&blocks)?
@@ -419,6 +419,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
             println!("已生成{from}—{to}年双拥工作总结：{}", out.display());
+            if !gaps.is_empty() {
+                // What the records lack was left out of the document; the clerk is told what to enter.
+                eprintln!("以下记录缺少，相应内容没有写入总结（补录后重新生成）：");
+                for g in &gaps {
+                    eprintln!("  - {}（{}）", g.text, g.href);
+                }
+            }
         }
         Command::Bench { persons, json, dir } => {
             let results = bench::run(persons, &dir).await?;

@@ -210,7 +210,7 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
     // Every figure of DEMO.md, in the report's words, each a link to its records.
     for words in [
         "连续<a",
-        ">4次</a>",
+        ">四次</a>荣获“全国双拥模范县”称号",
         ">3万多人次</a>",
         ">近2.3亿元</a>",
         ">660万元</a>",
@@ -218,7 +218,10 @@ async fn the_demo_builds_the_kelan_tree_and_one_account_per_role() {
         ">3万亩</a>",
         ">140余次</a>",
         ">12万多人</a>",
-        ">0起</a>",
+        "实现零事故",
+        "与部队共建团城中心村",
+        "建成岢岚县烈士陵园",
+        "其中毛主席路居馆接待参观学习",
         ">20余次</a>",
         ">116名</a>",
         ">40余户</a>",

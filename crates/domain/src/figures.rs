@@ -23,6 +23,14 @@
 //! number when there is no unit (140余次).
 //!
 //! *Percentages*: a share to one decimal, whole when exact (100%, 98.5%); nothing due reads "—".
+//!
+//! *Counts in words* ([`Style::Cn`]): rounds of an honour, times and kinds of things below ten are
+//! written in Chinese numerals, as 公文 write them (连续四次, 九届, 六个工作机构); from ten up they are
+//! statistics and take Arabic numerals (12届). Every other figure is a statistic: Arabic numerals,
+//! rounded as above.
+//!
+//! The table test [`tests::sentences_of_county_reports`] holds sentences of published county
+//! reports and the figure each one writes.
 
 /// How a figure is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +39,8 @@ pub enum Style {
     Exact,
     /// Rounded the way reports round, with 近 or the given word for "more than".
     About(More),
+    /// A count of rounds, times or kinds: Chinese numerals below ten (四次, 九届), else exact.
+    Cn,
 }
 
 /// The word for "more than" after a rounded-down figure.
@@ -86,11 +96,21 @@ fn clean_in(n: i64, unit: i64) -> bool {
     unit == 1 || n % (unit / 100) == 0
 }
 
+/// 0–9 in Chinese numerals: 四, 九.
+pub fn chinese_numeral(n: i64) -> Option<&'static str> {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    usize::try_from(n).ok().and_then(|i| DIGITS.get(i)).copied()
+}
+
 /// `value` of `measure` (元, 人次, 次, 户, 亩 … ; may be empty) written in `style`.
 pub fn words(value: i64, measure: &str, style: Style) -> String {
     let v = value.max(0);
     let (unit, uname) = unit_of(v);
     match style {
+        Style::Cn => match chinese_numeral(v) {
+            Some(n) => format!("{n}{measure}"),
+            None => words(v, measure, Style::Exact),
+        },
         Style::Exact => {
             if clean_in(v, unit) {
                 format!("{}{uname}{measure}", scaled(v, unit))
@@ -196,6 +216,29 @@ mod tests {
         ];
         for (v, m, style, want) in table {
             assert_eq!(words(*v, m, *style), *want, "{v} {m} {style:?}");
+        }
+    }
+
+    /// Sentences of published county reports, and how each figure in them is written.
+    #[test]
+    fn sentences_of_county_reports() {
+        let table: &[(&str, i64, &str, Style, &str)] = &[
+            ("连续四次荣获“全国双拥模范县”称号", 4, "次", Style::Cn, "四次"),
+            ("连续九届被评为全省双拥模范县", 9, "届", Style::Cn, "九届"),
+            ("健全国防教育、军民共建等六个工作机构", 6, "个", Style::Cn, "六个"),
+            ("连续12届被评为全省双拥模范县", 12, "届", Style::Cn, "12届"),
+            ("投入国防公路建设资金近2.3亿元", 228_600_000, "元", YU, "近2.3亿元"),
+            ("接待参观学习3万多人次", 31_250, "人次", DUO, "3万多人次"),
+            ("组织群众疏散140余次", 143, "次", YU, "140余次"),
+            ("疏散群众12万多人", 123_456, "人", DUO, "12万多人"),
+            ("投入团结村等基础设施建设资金1000余万元", 10_460_000, "元", YU, "1000余万元"),
+            ("走访慰问部队20余次", 23, "次", YU, "20余次"),
+            ("为116名60周岁以上农村籍退役士兵落实老兵生活补助", 116, "名", Style::Exact, "116名"),
+        ];
+        for (sentence, v, measure, style, want) in table {
+            let w = words(*v, measure, *style);
+            assert_eq!(w, *want, "{sentence}");
+            assert!(sentence.contains(&w), "{sentence} writes {w}");
         }
     }
 

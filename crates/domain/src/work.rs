@@ -21,7 +21,7 @@ pub enum FieldKind {
     /// Several lines, up to 20,000 characters.
     LongText,
     Date,
-    /// A four-digit year, 2000–2100.
+    /// A four-digit year, 1949–2100 (honours go back to the 1990s' first rounds).
     Year,
     /// A whole number, zero or more.
     Count,
@@ -176,6 +176,23 @@ pub const PROJECT_CATEGORIES: &[(&str, &str)] = &[
     ("other", "其他"),
 ];
 
+/// How reports group and name the project categories: each group is named by its categories that
+/// have records, joined by 和 (营区周边搬迁和营区绿化). Every category is in one group.
+pub const PROJECT_REPORT_GROUPS: &[&[(&str, &str)]] = &[
+    &[("defence_road", "国防公路建设")],
+    &[("relocation", "营区周边搬迁"), ("greening", "营区绿化")],
+    &[("family_employment", "随军家属就业"), ("troop_hiring", "部队雇工安置")],
+    &[("forest", "退耕还林")],
+    &[("central_village", "中心村建设")],
+    &[("other", "其他拥军支前项目")],
+];
+
+/// The name of the central village built with the troops in a village: 团结村 → 团结中心村.
+pub fn central_village_name(village: &str) -> String {
+    let stem = village.strip_suffix("中心村").or_else(|| village.strip_suffix('村')).unwrap_or(village);
+    format!("{stem}中心村")
+}
+
 pub const AMOUNT_UNITS: &[(&str, &str)] = &[("yuan", "元"), ("mu", "亩"), ("person", "人")];
 
 pub const CONTRIBUTION_KINDS: &[(&str, &str)] = &[
@@ -189,7 +206,9 @@ pub const CONTRIBUTION_KINDS: &[(&str, &str)] = &[
     ("student_aid", "捐资助学"),
 ];
 
-pub const HONOUR_TITLES: &[(&str, &str)] = &[("national", "全国双拥模范县"), ("provincial", "省级双拥模范县")];
+/// Honours by level, highest first: the order the summary names them in.
+pub const HONOUR_TITLES: &[(&str, &str)] =
+    &[("national", "全国双拥模范县"), ("provincial", "省级双拥模范县"), ("municipal", "市级双拥模范县")];
 
 use FieldKind::*;
 
@@ -337,7 +356,7 @@ pub static HONOURS: Kind = Kind {
     title: "title",
     writers: Writers::Staff,
     unique: &["title", "round"],
-    help: "全国、省级双拥模范县（城）的命名记录；“连续几次荣获”由届次计算得出。",
+    help: "全国、省级、市级双拥模范县（城）的命名记录，每届一条（1990年代的届次也可录入）；“连续几届荣获”由届次计算得出，总结和统计页按级别写出。",
 };
 
 pub static BASES: Kind = Kind {
@@ -638,8 +657,8 @@ impl Kind {
                     .map(|d| Val::Date(d.date))
                     .map_err(|_| format!("{}应为日期，如 2024-08-01", fd.label)),
                 Year => match raw.parse::<i64>() {
-                    Ok(y) if (2000..=2100).contains(&y) => Ok(Val::Int(y)),
-                    _ => Err(format!("{}应为四位年份，如 2024", fd.label)),
+                    Ok(y) if (1949..=2100).contains(&y) => Ok(Val::Int(y)),
+                    _ => Err(format!("{}应为1949—2100之间的四位年份，如 1996", fd.label)),
                 },
                 Count => match raw.replace(',', "").parse::<i64>() {
                     Ok(n) if (0..=1_000_000_000).contains(&n) => Ok(Val::Int(n)),
@@ -953,6 +972,28 @@ mod tests {
         assert!(!MEETINGS.may_write(Role::TroopLiaison));
         assert!(!MEETINGS.may_write(Role::Auditor));
         assert!(MEETINGS.may_write(Role::TownshipClerk));
+    }
+
+    #[test]
+    fn every_project_category_is_in_one_report_group() {
+        for (code, _) in PROJECT_CATEGORIES {
+            let n = PROJECT_REPORT_GROUPS.iter().flat_map(|g| g.iter()).filter(|(c, _)| c == code).count();
+            assert_eq!(n, 1, "{code}");
+        }
+        assert_eq!(central_village_name("团结村"), "团结中心村");
+        assert_eq!(central_village_name("东关中心村"), "东关中心村");
+        assert_eq!(central_village_name("新区社区"), "新区社区中心村");
+    }
+
+    #[test]
+    fn honours_of_the_1990s_are_recorded() {
+        let mut p = BTreeMap::new();
+        for (k, v) in [("year", "1996"), ("title", "provincial"), ("round", "1")] {
+            p.insert(k.to_owned(), v.to_owned());
+        }
+        assert!(HONOURS.parse(&p).is_ok());
+        p.insert("year".into(), "1948".into());
+        assert!(HONOURS.parse(&p).unwrap_err()["year"].contains("1949—2100"));
     }
 
     #[test]

@@ -731,10 +731,15 @@ async fn the_summary_is_computed_from_records_and_follows_them() {
     assert!(t.starts_with("岢岚县2020—2024年双拥工作总结"), "{t}");
     assert!(t.contains("在册优抚对象2名"), "{t}");
     assert!(t.contains("为1名60周岁以上农村籍退役士兵落实老兵生活补助"), "{t}");
-    assert!(t.contains("累计发放优抚金240元"), "{t}");
-    // A base the county has not recorded, and rates with nobody due, are shown as missing, not as 0.
-    assert!(t.contains("【缺少数据：base_visits:毛主席路居馆】"), "{t}");
-    assert!(t.contains("安置率【缺少数据：placement_rate】"), "{t}");
+    assert!(t.contains("2024年9月累计发放优抚金240元"), "worded for the month it covers: {t}");
+    // What the records lack is left out of the document — no marker, no zero — and listed for the
+    // clerk instead: rates with nobody due, a year without a checklist.
+    assert!(!t.contains("缺少数据") && !t.contains("安置率") && !t.contains("基地"), "{t}");
+    let (_, gaps) = reports::summary_with_checklist(s, &county(), 2020, 2024).await.unwrap();
+    let said: Vec<&str> = gaps.iter().map(|g| g.text.as_str()).collect();
+    assert!(said.contains(&"2023年没有“五纳入五统一”记录"), "{said:?}");
+    assert!(said.contains(&"2020—2024年没有安置和培训记录"), "{said:?}");
+    assert!(gaps.iter().any(|g| g.href == "/org/measures?year=2023"), "{gaps:?}");
     // One more approval changes the figure.
     approve_through(s, ids[1], rural.id, "2024-10").await;
     let t = text(&reports::summary(s, &county(), 2020, 2024).await.unwrap());

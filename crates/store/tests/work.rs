@@ -664,7 +664,7 @@ async fn plan_totals_count_done_late_and_over_budget_items_by_side() {
 async fn consecutive_national_honours_are_counted_from_the_rounds() {
     let db = setup().await;
     let s = &db.store;
-    assert_eq!(totals::consecutive_national_rounds(s, &county(), 2024).await.unwrap(), 0);
+    assert_eq!(totals::consecutive_rounds(s, &county(), "national", 2024).await.unwrap(), 0);
     for (y, title, round) in [
         ("2004", "national", "5"),
         ("2012", "national", "7"),
@@ -675,10 +675,10 @@ async fn consecutive_national_honours_are_counted_from_the_rounds() {
     ] {
         add(&db, &work::HONOURS, "140929", &[("year", y), ("title", title), ("round", round)]).await.unwrap();
     }
-    assert_eq!(totals::consecutive_national_rounds(s, &county(), 2024).await.unwrap(), 3);
-    assert_eq!(totals::consecutive_national_rounds(s, &county(), 2025).await.unwrap(), 4);
-    assert_eq!(totals::consecutive_national_rounds(s, &county(), 2010).await.unwrap(), 1);
-    assert_eq!(totals::consecutive_national_rounds(s, &Scope::new(path("140929/01")), 2025).await.unwrap(), 0);
+    assert_eq!(totals::consecutive_rounds(s, &county(), "national", 2024).await.unwrap(), 3);
+    assert_eq!(totals::consecutive_rounds(s, &county(), "national", 2025).await.unwrap(), 4);
+    assert_eq!(totals::consecutive_rounds(s, &county(), "national", 2010).await.unwrap(), 1);
+    assert_eq!(totals::consecutive_rounds(s, &Scope::new(path("140929/01")), "national", 2025).await.unwrap(), 0);
     let h = totals::honours(s, &county(), 2016..=2020).await.unwrap();
     assert_eq!(
         h.iter().map(|t| (t.year, t.group[0].as_str())).collect::<Vec<_>>(),

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Metrics drawn year by year, and by township.
-const TRENDS: &[&str] = &["events_participants", "evacuation_people", "defence_road", "benefit_paid"];
+const TRENDS: &[&str] = &["events_participants", "evacuation_people", "support_total", "benefit_paid"];
 const BY_UNIT: &[&str] = &["people", "rural_veteran_elderly", "housing_solved"];
 
 /// The latest year with payments, or this year.
@@ -84,11 +84,21 @@ async fn dashboard(
     let scope = auth.scope();
     let store = &state.store;
     let figures = reports::figures(store, &scope, year, year).await?;
+    let lists = reports::lists(store, &scope, year, year).await?;
     let sections = Section::ALL
         .into_iter()
-        .map(|s| SectionView {
-            label: s.label(),
-            figures: figures.values().filter(|f| f.section == s).cloned().collect(),
+        .map(|s| {
+            // The metrics in their order, then each named entry with a figure (a base's visits, a
+            // category's funds), so that the parts stand beside their total.
+            let mut figs: Vec<Figure> = reports::METRICS
+                .iter()
+                .filter(|m| m.section == s)
+                .filter_map(|m| figures.get(m.key).cloned())
+                .collect();
+            for def in reports::LISTS.iter().filter(|d| d.section == s) {
+                figs.extend(lists.get(def.key).into_iter().flatten().filter_map(|e| e.figure.clone()));
+            }
+            SectionView { label: s.label(), figures: figs }
         })
         .collect();
     let mut charts = Vec::new();
@@ -154,7 +164,7 @@ fn view(blocks: &[Block]) -> Vec<BlockView> {
             let mut html = String::new();
             for s in b.spans() {
                 match s {
-                    Span::Text(t) => html.push_str(&escape(t)),
+                    Span::Text(t) | Span::Name(t) => html.push_str(&escape(t)),
                     Span::Figure(f) => html.push_str(&format!(
                         "<a class=\"figure\" href=\"{}\" title=\"{}：{}{}\">{}</a>",
                         escape(&f.href),
@@ -163,7 +173,6 @@ fn view(blocks: &[Block]) -> Vec<BlockView> {
                         escape(&f.measure),
                         escape(&f.words())
                     )),
-                    Span::Missing(k) => html.push_str(&format!("<mark>【缺少数据：{}】</mark>", escape(k))),
                 }
             }
             let tag = match b {
@@ -183,6 +192,8 @@ struct SummaryPage {
     from: i32,
     to: i32,
     blocks: Vec<BlockView>,
+    /// What the records lack, told before the document is downloaded.
+    gaps: Vec<reports::Gap>,
     may_edit: bool,
 }
 
@@ -192,9 +203,9 @@ async fn summary(
     Query(q): Query<SpanQuery>,
 ) -> Result<SummaryPage, AppError> {
     let (from, to) = span(&state, &q).await?;
-    let blocks = reports::summary(&state.store, &auth.scope(), from, to).await?;
+    let (blocks, gaps) = reports::summary_with_checklist(&state.store, &auth.scope(), from, to).await?;
     let layout = Layout::new(&state, &auth.ctx, "reports", &[("统计报告", "/reports")], "双拥工作总结").await?;
-    Ok(SummaryPage { layout, from, to, blocks: view(&blocks), may_edit: auth.user.role.may_decide_benefits() })
+    Ok(SummaryPage { layout, from, to, blocks: view(&blocks), gaps, may_edit: auth.user.role.may_decide_benefits() })
 }
 
 async fn summary_docx(
@@ -219,14 +230,18 @@ struct TemplatePage {
     layout: Layout,
     text: String,
     metrics: Vec<(&'static str, &'static str, &'static str)>,
+    errors: Vec<String>,
 }
 
 async fn template_page(State(state): State<AppState>, auth: Auth) -> Result<TemplatePage, AppError> {
     auth.require(auth.user.role.may_decide_benefits())?;
     let text = reports::template(&state.store).await?;
-    let metrics = reports::METRICS.iter().map(|m| (m.key, m.label, m.section.label())).collect();
+    let mut metrics: Vec<_> = reports::METRICS.iter().map(|m| (m.key, m.label, m.section.label())).collect();
+    metrics.extend(reports::LISTS.iter().map(|l| (l.key, l.label, l.section.label())));
+    metrics.extend(reports::VARS.iter().map(|(k, label)| (*k, *label, "—")));
+    let errors = reports::template_errors(&text);
     let layout = Layout::new(&state, &auth.ctx, "reports", &[("统计报告", "/reports")], "总结模板").await?;
-    Ok(TemplatePage { layout, text, metrics })
+    Ok(TemplatePage { layout, text, metrics, errors })
 }
 
 #[derive(Deserialize)]

@@ -775,7 +775,7 @@ mod tests {
         super::seed(s, &root).await.unwrap();
 
         // Honours: 连续四次 national.
-        assert_eq!(totals::consecutive_national_rounds(s, &root, 2024).await.unwrap(), 4);
+        assert_eq!(totals::consecutive_rounds(s, &root, "national", 2024).await.unwrap(), 4);
 
         // Measures: all five items done each year; every kind of meeting each year.
         for y in YEARS {

@@ -73,6 +73,9 @@ pub struct Filter {
     pub choice: Option<String>,
     /// Part of the title.
     pub q: Option<String>,
+    /// Records whose term (`term_start`, `term_end`) covers part of these years: the working
+    /// bodies in place during a span, whatever year their term began.
+    pub active: Option<(i32, i32)>,
 }
 
 /// The field that ties a record to another: its parent, or else its first link.
@@ -194,6 +197,17 @@ fn list_where(kind: &Kind, scope: &Scope, filter: &Filter) -> (String, Vec<Value
         if !marks.is_empty() {
             sql.push(format!("{} IN ({})", cf.name, marks.join(", ")));
         }
+    }
+    if let Some((from, to)) = filter.active.filter(|_| kind.index("term_start").is_some())
+        && let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(from, 1, 1), NaiveDate::from_ymd_opt(to, 12, 31))
+    {
+        params.push(last.into());
+        params.push(first.into());
+        sql.push(format!(
+            "term_start <= ${} AND (term_end IS NULL OR term_end >= ${})",
+            params.len() - 1,
+            params.len()
+        ));
     }
     if let Some(q) = filter.q.as_ref().map(|q| q.trim()).filter(|q| !q.is_empty()) {
         params.push(crate::audit::contains_pattern(q).into());

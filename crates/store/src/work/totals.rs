@@ -261,16 +261,18 @@ pub async fn honours(store: &Store, scope: &Scope, years: RangeInclusive<i32>) -
     by_year(store, scope, &work::HONOURS, years, &["title"]).await
 }
 
-/// How many national 双拥模范县 rounds in a row, ending with the latest, the units in scope received
-/// (“连续四次荣获全国双拥模范县”). Rounds after `up_to_year` do not count yet.
-pub async fn consecutive_national_rounds(store: &Store, scope: &Scope, up_to_year: i32) -> Result<i64, StoreError> {
+/// How many rounds in a row of one honour (`national`, `provincial`, `municipal`), ending with the
+/// latest, the units in scope received (“连续四次荣获全国双拥模范县”). Rounds after `up_to_year` do
+/// not count yet.
+pub async fn consecutive_rounds(store: &Store, scope: &Scope, title: &str, up_to_year: i32) -> Result<i64, StoreError> {
     let (cond, vals) = scope.sql("org_path", 1);
     let mut params: Vec<Value> = vals.into();
+    params.push(title.into());
     params.push(i64::from(up_to_year).into());
     let rows = store
         .query_all(
             store.conn(),
-            &format!("SELECT round FROM work_honour WHERE {cond} AND title = 'national' AND year <= $3"),
+            &format!("SELECT round FROM work_honour WHERE {cond} AND title = $3 AND year <= $4"),
             params,
         )
         .await?;

@@ -46,7 +46,8 @@ struct AreaPage {
     layout: Layout,
     area: &'static str,
     sections: Vec<Section>,
-    national_rounds: Option<i64>,
+    /// Each honour held and its rounds in a row (荣誉 by level), on the 组织体系 page.
+    honour_runs: Vec<(&'static str, &'static str, i64)>,
 }
 
 async fn landing(area: &'static str, State(state): State<AppState>, auth: Auth) -> Result<AreaPage, AppError> {
@@ -88,10 +89,17 @@ async fn landing(area: &'static str, State(state): State<AppState>, auth: Auth) 
             choice_label,
         });
     }
-    let national_rounds =
-        if area == "org" { Some(totals::consecutive_national_rounds(&state.store, &scope, this).await?) } else { None };
+    let mut honour_runs = Vec::new();
+    if area == "org" {
+        for (code, label) in shuangyong_domain::work::HONOUR_TITLES {
+            let n = totals::consecutive_rounds(&state.store, &scope, code, this).await?;
+            if n > 0 {
+                honour_runs.push((*code, *label, n));
+            }
+        }
+    }
     let layout = Layout::new(&state, &auth.ctx, area, &[], area_label(area)).await?;
-    Ok(AreaPage { layout, area, sections, national_rounds })
+    Ok(AreaPage { layout, area, sections, honour_runs })
 }
 
 /// A type's records over the years by its category (and, for amounts in several units, by unit).

@@ -98,6 +98,9 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default)]
     pub parent: String,
+    /// `2020-2024` or `2024`: records in force during those years (working bodies by term).
+    #[serde(default)]
+    pub active: String,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -109,7 +112,7 @@ impl ListQuery {
             y => Some(
                 y.parse::<i32>()
                     .ok()
-                    .filter(|y| (2000..=2100).contains(y))
+                    .filter(|y| (1949..=2100).contains(y))
                     .ok_or_else(|| AppError::invalid("年度应为四位年份，如 2024"))?,
             ),
         };
@@ -118,12 +121,25 @@ impl ListQuery {
             u => Some(OrgPath::parse(u).map_err(|_| AppError::invalid("请从列表中选择单位"))?),
         };
         let parent = self.parent.trim().parse::<i64>().ok();
+        let active = match self.active.trim() {
+            "" => None,
+            a => {
+                let (f, t) = a.split_once('-').unwrap_or((a, a));
+                match (f.trim().parse::<i32>(), t.trim().parse::<i32>()) {
+                    (Ok(f), Ok(t)) if f <= t && (1949..=2100).contains(&f) && (1949..=2100).contains(&t) => {
+                        Some((f, t))
+                    }
+                    _ => return Err(AppError::invalid("在任年份应写作 2020-2024 或 2024")),
+                }
+            }
+        };
         Ok(Filter {
             year,
             unit,
             parent,
             choice: Some(self.choice.clone()).filter(|c| !c.is_empty()),
             q: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+            active,
         })
     }
 
@@ -134,6 +150,7 @@ impl ListQuery {
             ("choice", &self.choice),
             ("q", &self.q),
             ("parent", &self.parent),
+            ("active", &self.active),
         ])
     }
 }

@@ -296,3 +296,46 @@ async fn minutes_are_uploaded_to_a_meeting_and_downloaded_as_attachments() {
     let mut o = app.login("other").await;
     assert_eq!(o.get(&file_path).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_dashboard_and_the_summary_follow_any_countys_records() {
+    let app = TestApp::spawn().await;
+    app.add_user("clerk", Role::CountyClerk, "140929").await;
+    let mut clerk = app.login("clerk").await;
+    // Provincial honours only, from the 1990s.
+    for (year, round) in [(1996, 1), (2000, 2), (2004, 3)] {
+        api_create(&mut clerk, "honours", json!({"year": year, "title": "provincial", "round": round})).await;
+    }
+    for (cat, amount) in [("defence_road", "3000000"), ("other", "1500000"), ("greening", "500000")] {
+        api_create(
+            &mut clerk,
+            "projects",
+            json!({"year": 2024, "category": cat, "title": "项目", "amount": amount, "unit": "yuan"}),
+        )
+        .await;
+    }
+    let page = clerk.get("/reports?year=2024").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Honours by level, the support total over every category and its parts, each linked.
+    let body = &page.body;
+    assert!(body.contains("三届") && body.contains("连续被评为省级双拥模范县"), "{body}");
+    assert!(!body.contains("连续荣获全国双拥模范县"), "no national honour claimed: {body}");
+    assert!(body.contains("500万元") && body.contains("拥军支前资金（各类项目合计）"), "{body}");
+    assert!(body.contains("href=\"/org/honours?unit=140929&#38;choice=provincial\""), "{body}");
+    assert!(body.contains("其他拥军支前项目") && body.contains("营区绿化"), "{body}");
+    // The summary: what is there, and a checklist of what is not, with where to enter it.
+    let sum = clerk.get("/reports/summary?from=2024&to=2024").await;
+    assert_eq!(sum.status, StatusCode::OK);
+    assert!(sum.body.contains("<h1>岢岚县2024年双拥工作总结</h1>"), "{}", sum.body);
+    assert!(sum.body.contains(">三届</a>被评为全省双拥模范县"), "{}", sum.body);
+    assert!(sum.body.contains("累计投入各类拥军支前资金"), "{}", sum.body);
+    assert!(sum.body.contains("待补录") && sum.body.contains("href=\"/org/measures?year=2024\""), "{}", sum.body);
+    let article = sum.body.split("<article").nth(1).unwrap();
+    assert!(!article.contains("缺少数据") && !article.contains("疏散"), "{article}");
+    // A template with a mistake is refused with its reason.
+    let mut chief = clerk;
+    let res = chief.post_form("/reports/template", &[("text", "# 简报\n{if people}在册{people}")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = chief.get(res.location()).await;
+    assert!(page.body.contains("没有以 {end} 结束"), "{}", page.body);
+}

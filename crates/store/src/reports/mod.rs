@@ -1,6 +1,7 @@
 //! 统计报告: every figure of the dashboard and the summary, computed from the records in a scope
-//! and a span of years, with the link to those records. The summary's template is a setting staff
-//! edit; a default ships with the program.
+//! and a span of years, with the link to those records; the lists of names the records carry; what
+//! the records lack (the checklist shown before a summary is made). The summary's template is a
+//! setting staff edit; a default without any county's names ships with the program.
 
 use std::collections::BTreeMap;
 
@@ -8,11 +9,18 @@ use sea_orm::Value;
 use serde_json::json;
 use shuangyong_domain::OrgPath;
 use shuangyong_domain::figures::{More, Style};
-use shuangyong_domain::report::{Figure, Section};
+use shuangyong_domain::report::{Block, Facts, Figure, Section};
 
 use crate::audit::{self, Actor, Change};
 use crate::{Scope, Store, StoreError, Tx};
-use shuangyong_domain::text::escape_html as escape;
+
+mod checklist;
+mod document;
+mod lists;
+
+pub use checklist::{Gap, checklist};
+pub use document::{BODY_FONT, HEADING_FONT, TITLE_FONT, docx, html};
+pub use lists::{LISTS, ListDef, lists};
 
 /// A figure the system knows how to compute.
 pub struct Metric {
@@ -32,23 +40,27 @@ const fn m(key: &'static str, section: Section, label: &'static str, measure: &'
 
 /// Every metric, by section.
 pub const METRICS: &[Metric] = &[
-    m("honours_national", Section::Leadership, "连续荣获全国双拥模范县", "次", Style::Exact),
-    m("groups", Section::Leadership, "双拥工作机构（领导小组、办公室、服务组）", "个", Style::Exact),
+    m("honours_national", Section::Leadership, "连续荣获全国双拥模范县", "次", Style::Cn),
+    m("honours_provincial", Section::Leadership, "连续被评为省级双拥模范县", "届", Style::Cn),
+    m("honours_municipal", Section::Leadership, "连续被评为市级双拥模范县", "届", Style::Cn),
+    m("groups", Section::Leadership, "双拥工作机构（领导小组、办公室、工作组）", "个", Style::Cn),
     m("meetings", Section::Leadership, "召开双拥相关会议", "次", YU),
-    m("measures", Section::Leadership, "“五纳入五统一”落实事项", "项", Style::Exact),
+    m("measures", Section::Leadership, "“五纳入五统一”已落实事项", "项", Style::Exact),
     m("plan_items", Section::Leadership, "军地互办实事", "件", YU),
     m("events", Section::Publicity, "开展宣传教育活动", "次", YU),
     m("events_participants", Section::Publicity, "宣传教育活动参与", "人次", DUO),
-    m("defence_road", Section::Support, "国防公路建设投入", "元", YU),
-    m("relocation_greening", Section::Support, "营区周边搬迁和绿化投入", "元", YU),
-    m("family_employment", Section::Support, "随军家属就业和部队雇工安置投入", "元", Style::Exact),
-    m("forest", Section::Support, "退耕还林", "亩", YU),
+    m("support_total", Section::Support, "拥军支前资金（各类项目合计）", "元", YU),
     m("evacuation_ops", Section::Support, "支援部队任务疏散群众", "次", YU),
     m("evacuation_people", Section::Support, "疏散群众", "人", DUO),
     m("evacuation_accidents", Section::Support, "疏散中发生安全事故", "起", Style::Exact),
     m("visits", Section::Support, "县领导走访慰问部队", "次", YU),
+    m("people", Section::Policy, "在册优抚对象", "名", Style::Exact),
+    m("rural_veteran_elderly", Section::Policy, "享受老兵生活补助（60周岁以上农村籍退役士兵）", "名", Style::Exact),
+    m("disability_pension", Section::Policy, "享受残疾抚恤金的残疾军人", "名", Style::Exact),
+    m("benefit_paid", Section::Policy, "发放优抚金", "元", YU),
     m("housing_solved", Section::Policy, "解决重点优抚对象住房困难", "户", YU),
     m("medical_fund", Section::Policy, "重点优抚对象医疗救助资金", "元", YU),
+    m("medical_claims", Section::Policy, "“一站式”结算医疗救助", "人次", YU),
     m("placement_rate", Section::Policy, "退役军人安置率", "%", Style::Exact),
     m("training_rate", Section::Policy, "自主就业退役军人培训率", "%", Style::Exact),
     m("windows", Section::Policy, "在用军人优先窗口", "个", Style::Exact),
@@ -60,29 +72,26 @@ pub const METRICS: &[Metric] = &[
     m("contrib_education", Section::Purpose, "驻军教育群众", "人次", YU),
     m("contrib_student_aid", Section::Purpose, "驻军捐资助学", "元", Style::Exact),
     m("contrib_students", Section::Purpose, "驻军资助贫困学生", "名", Style::Exact),
-    Metric {
-        key: "people", section: Section::Policy, label: "在册优抚对象", measure: "名", style: Style::Exact
-    },
-    Metric {
-        key: "rural_veteran_elderly",
-        section: Section::Policy,
-        label: "享受老兵生活补助（60周岁以上农村籍退役士兵）",
-        measure: "名",
-        style: Style::Exact,
-    },
-    Metric {
-        key: "disability_pension",
-        section: Section::Policy,
-        label: "享受残疾抚恤金的残疾军人",
-        measure: "名",
-        style: Style::Exact,
-    },
-    Metric { key: "benefit_paid", section: Section::Policy, label: "发放优抚金", measure: "元", style: YU },
+];
+
+/// Plain values a template may use: the unit's name, the years, the months paid.
+pub const VARS: &[(&str, &str)] = &[
+    ("county", "单位名称"),
+    ("from", "起始年份"),
+    ("to", "截止年份"),
+    ("span", "年份范围（如 2020—2024年，一年时为 2024年）"),
+    ("since", "开头语的时间（如 2020年以来，一年时为 2024年）"),
+    ("benefit_months", "发放优抚金的月份（如 2024年9月至12月）"),
 ];
 
 /// The metric of a key.
 pub fn metric(key: &str) -> Option<&'static Metric> {
     METRICS.iter().find(|m| m.key == key)
+}
+
+/// Whether a template may use a key: a metric, a list or a plain value.
+pub fn known(key: &str) -> bool {
+    metric(key).is_some() || LISTS.iter().any(|l| l.key == key) || VARS.iter().any(|(k, _)| *k == key)
 }
 
 /// The years `from..=to` as the bounds of dates (`YYYY-01-01`, `YYYY-12-31`) and months.
@@ -126,27 +135,30 @@ async fn other_value(
     let records = |t: &[totals::YearTotal]| t.iter().map(|y| y.records).sum::<i64>();
     let sum = |t: &[totals::YearTotal], f: &str| t.iter().map(|y| y.sum(f)).sum::<i64>();
     let href = |path: &str, choice: &str| work_href(path, choice, &unit, from, to);
-    let project = async |cats: &[&str], unit_code: &str| -> Result<i64, StoreError> {
-        let mut n = 0;
-        for c in cats {
-            n += totals::project_sum(store, scope, years.clone(), c, unit_code).await?;
-        }
-        Ok(n / 100)
-    };
     let contribution = async |kind: &str, field: &str| -> Result<i64, StoreError> {
         let t = totals::contributions(store, scope, years.clone()).await?;
         let n: i64 = t.iter().filter(|y| y.group[0] == kind).map(|y| y.sum(field)).sum();
         Ok(if field == "amount" { n / 100 } else { n })
     };
     let v = match key {
-        "honours_national" => (
-            totals::consecutive_national_rounds(store, scope, to).await?,
+        "honours_national" | "honours_provincial" | "honours_municipal" => {
+            let title = &key["honours_".len()..];
             // Rounds in a row up to `to`: the honours of every year, not of `to` alone.
-            format!("/org/honours?unit={unit}&choice=national"),
+            let n = totals::consecutive_rounds(store, scope, title, to).await?;
+            if n == 0 {
+                return Ok(None);
+            }
+            (n, format!("/org/honours?unit={unit}&choice={title}"))
+        }
+        "groups" => (
+            lists::group_names(store, scope, from, to).await?.len() as i64,
+            format!("/org/groups?unit={unit}&active={from}-{to}"),
         ),
-        "groups" => (records(&totals::groups(store, scope, years.clone()).await?), href("/org/groups", "")),
+        "measures" => {
+            let t = totals::measures(store, scope, years.clone()).await?;
+            (t.iter().filter(|y| y.group[0] == "done").map(|y| y.records).sum(), href("/org/measures", ""))
+        }
         "meetings" => (records(&totals::meetings(store, scope, years.clone()).await?), href("/org/meetings", "")),
-        "measures" => (records(&totals::measures(store, scope, years.clone()).await?), href("/org/measures", "")),
         "plan_items" => (
             records(&totals::by_year(store, scope, &shuangyong_domain::work::PLAN_ITEMS, years.clone(), &[]).await?),
             href("/org/plan-items", ""),
@@ -155,15 +167,11 @@ async fn other_value(
         "events_participants" => {
             (sum(&totals::events(store, scope, years.clone()).await?, "participants"), href("/publicity/events", ""))
         }
-        "defence_road" => (project(&["defence_road"], "yuan").await?, href("/support/projects", "defence_road")),
-        "relocation_greening" => {
-            (project(&["relocation", "greening"], "yuan").await?, href("/support/projects", "relocation,greening"))
+        "support_total" => {
+            let t = totals::projects(store, scope, years.clone()).await?;
+            let fen: i64 = t.iter().filter(|y| y.group[1] == "yuan").map(|y| y.sum("amount")).sum();
+            (fen / 100, href("/support/projects", ""))
         }
-        "family_employment" => (
-            project(&["family_employment", "troop_hiring"], "yuan").await?,
-            href("/support/projects", "family_employment"),
-        ),
-        "forest" => (project(&["forest"], "mu").await?, href("/support/projects", "forest")),
         "evacuation_ops" | "evacuation_people" | "evacuation_accidents" => {
             let t = totals::evacuations(store, scope, years.clone()).await?;
             let n = match key {
@@ -239,23 +247,24 @@ async fn other_value(
                 .await?;
             (n, "/cases/windows".to_owned())
         }
-        _ => match key.strip_prefix("base_visits:") {
-            Some(name) => {
-                let (in_scope, vals) = scope.sql("org_path", 1);
-                let mut params: Vec<Value> = vals.into();
-                params.push(name.trim().into());
-                let Some(base) = store
-                    .query_one(store.conn(), &format!("SELECT id FROM edu_base WHERE {in_scope} AND name = $3"), params)
-                    .await?
-                else {
-                    return Ok(None);
-                };
-                let id: i64 = base.try_get("", "id")?;
-                let n = totals::base_visits(store, scope, id, years.clone()).await?.iter().map(|(_, n)| n).sum();
-                (n, format!("/publicity/bases/{id}"))
-            }
-            None => return Ok(None),
-        },
+        "medical_claims" => {
+            let (in_scope, vals) = scope.sql("c.org_path", 1);
+            let mut params: Vec<Value> = vals.into();
+            params.push(i64::from(from).into());
+            params.push(i64::from(to).into());
+            let n = store
+                .count_of(
+                    store.conn(),
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM medical_claim c JOIN medical_fund f ON f.id = c.fund_id \
+                         WHERE {in_scope} AND c.state = 'approved' AND f.year >= $3 AND f.year <= $4"
+                    ),
+                    params,
+                )
+                .await?;
+            (n, "/cases/medical".to_owned())
+        }
+        _ => return Ok(None),
     };
     Ok(Some(v))
 }
@@ -326,6 +335,66 @@ pub async fn figures(store: &Store, scope: &Scope, from: i32, to: i32) -> Result
     Ok(out)
 }
 
+/// Everything the records say for a scope and years: figures, lists of names, plain values.
+pub async fn facts(store: &Store, scope: &Scope, from: i32, to: i32) -> Result<Facts, StoreError> {
+    let unit = crate::org::get(store, scope, scope.root()).await?;
+    let mut facts = Facts { figures: figures(store, scope, from, to).await?, ..Default::default() };
+    facts.lists = lists(store, scope, from, to).await?;
+    facts.vars.insert("county".into(), unit.name);
+    facts.vars.insert("from".into(), from.to_string());
+    facts.vars.insert("to".into(), to.to_string());
+    let (span, since) = if from == to {
+        (format!("{to}年"), format!("{to}年"))
+    } else {
+        (format!("{from}—{to}年"), format!("{from}年以来"))
+    };
+    facts.vars.insert("span".into(), span);
+    facts.vars.insert("since".into(), since);
+    facts.vars.insert("benefit_months".into(), benefit_months(store, scope, from, to).await?);
+    facts.known.extend(METRICS.iter().map(|m| m.key.to_owned()));
+    facts.known.extend(LISTS.iter().map(|l| l.key.to_owned()));
+    facts.known.extend(VARS.iter().map(|(k, _)| (*k).to_owned()));
+    Ok(facts)
+}
+
+/// The months the span's payments cover, as a report writes them: 2024年9月至12月,
+/// 2020年1月至2024年12月, 2024年9月; empty without payments.
+async fn benefit_months(store: &Store, scope: &Scope, from: i32, to: i32) -> Result<String, StoreError> {
+    let (in_scope, vals) = scope.sql("l.org_path", 1);
+    let mut params: Vec<Value> = vals.into();
+    params.push(format!("{from:04}-01").into());
+    params.push(format!("{to:04}-12").into());
+    let row = store
+        .query_one(
+            store.conn(),
+            &format!(
+                "SELECT MIN(l.for_period) AS a, MAX(l.for_period) AS b FROM benefit_cycle_line l \
+                 WHERE {in_scope} AND l.status <> 'failed' AND l.for_period >= $3 AND l.for_period <= $4"
+            ),
+            params,
+        )
+        .await?;
+    let get = |c: &str| row.as_ref().and_then(|r| r.try_get::<Option<String>>("", c).ok().flatten());
+    let (Some(a), Some(b)) = (get("a"), get("b")) else { return Ok(String::new()) };
+    Ok(months_words(&a, &b))
+}
+
+/// `2024-09`, `2024-12` → 2024年9月至12月.
+pub fn months_words(first: &str, last: &str) -> String {
+    let split = |p: &str| -> (String, u32) {
+        let (y, m) = p.split_once('-').unwrap_or((p, "1"));
+        (y.to_owned(), m.parse().unwrap_or(1))
+    };
+    let ((ya, ma), (yb, mb)) = (split(first), split(last));
+    if (ya.as_str(), ma) == (yb.as_str(), mb) {
+        format!("{ya}年{ma}月")
+    } else if ya == yb {
+        format!("{ya}年{ma}月至{mb}月")
+    } else {
+        format!("{ya}年{ma}月至{yb}年{mb}月")
+    }
+}
+
 /// A metric year by year.
 pub async fn by_year(
     store: &Store,
@@ -367,19 +436,28 @@ pub async fn by_unit(
 /// The setting that holds the summary's template.
 pub const TEMPLATE_SETTING: &str = "report.summary_template";
 
-/// The template that ships with the program.
-pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/summary.txt");
+/// The template that ships with the program: no county's names, every sentence conditional on
+/// the records it reports.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/summary.txt");
 
 /// The summary's template: the one staff saved, or the default.
 pub async fn template(store: &Store) -> Result<String, StoreError> {
     Ok(crate::setting::get(store, TEMPLATE_SETTING).await?.unwrap_or_else(|| DEFAULT_TEMPLATE.to_owned()))
 }
 
-/// Saves an edited template (empty restores the default).
+/// The mistakes of a template (syntax, unknown keys), as sentences for its author.
+pub fn template_errors(text: &str) -> Vec<String> {
+    shuangyong_domain::report::check(text, &known)
+}
+
+/// Saves an edited template (empty restores the default); one with mistakes is refused.
 pub async fn set_template(store: &Store, tx: &Tx, actor: &Actor, text: &str) -> Result<(), StoreError> {
     let text = text.replace("\r\n", "\n");
     if text.chars().count() > 20_000 {
         return Err(StoreError::invalid("模板不超过2万字，请精简"));
+    }
+    if let Some(e) = template_errors(&text).first() {
+        return Err(StoreError::invalid(e.clone()));
     }
     let before = template(store).await?;
     let saved = if text.trim().is_empty() { DEFAULT_TEMPLATE.to_owned() } else { text };
@@ -402,123 +480,32 @@ pub async fn set_template(store: &Store, tx: &Tx, actor: &Actor, text: &str) -> 
     Ok(())
 }
 
-/// Fonts and sizes of a 公文 (GB/T 9704): title 小标宋 二号, headings 黑体 三号, body 仿宋_GB2312 三号.
-pub const TITLE_FONT: &str = "方正小标宋简体";
-pub const HEADING_FONT: &str = "黑体";
-pub const BODY_FONT: &str = "仿宋_GB2312";
-
-/// The summary as a Word document: A4, 公文 margins, fonts and sizes, page numbers in the footer.
-pub fn docx(blocks: &[shuangyong_domain::report::Block]) -> Result<Vec<u8>, StoreError> {
-    use docx_rs::{
-        AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts,
-        SpecialIndentType,
-    };
-    use shuangyong_domain::report::Block;
-    let fonts = |f: &str| RunFonts::new().east_asia(f).ascii(f).hi_ansi(f);
-    // 28 points exactly between lines; sizes in half-points (二号 22pt, 三号 16pt).
-    let spacing = || LineSpacing::new().line_rule(LineSpacingType::Exact).line(560);
-    let mut doc = Docx::new().page_size(11906, 16838).page_margin(PageMargin {
-        top: 2098,
-        bottom: 1984,
-        left: 1587,
-        right: 1474,
-        header: 851,
-        footer: 992,
-        gutter: 0,
-    });
-    for b in blocks {
-        let text = b.text();
-        let p = match b {
-            Block::Title(_) => Paragraph::new()
-                .add_run(Run::new().add_text(text).fonts(fonts(TITLE_FONT)).size(44))
-                .align(AlignmentType::Center)
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(700).after(300)),
-            Block::Heading(_) => Paragraph::new()
-                .add_run(Run::new().add_text(text).fonts(fonts(HEADING_FONT)).size(32))
-                .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
-                .line_spacing(spacing()),
-            Block::Paragraph(_) => Paragraph::new()
-                .add_run(Run::new().add_text(text).fonts(fonts(BODY_FONT)).size(32))
-                .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
-                .align(AlignmentType::Both)
-                .line_spacing(spacing()),
-        };
-        doc = doc.add_paragraph(p);
+fn check_span(from: i32, to: i32) -> Result<(), StoreError> {
+    if from > to || !(2000..=2100).contains(&from) || !(2000..=2100).contains(&to) {
+        return Err(StoreError::invalid("年份应为四位数字，起始年份不晚于截止年份，如 2020—2024"));
     }
-    let footer =
-        Footer::new().add_paragraph(Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center));
-    doc = doc.footer(footer);
-    let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut buf).map_err(|e| anyhow::anyhow!("docx: {e}"))?;
-    Ok(buf.into_inner())
+    Ok(())
 }
 
-/// The summary as a standalone, printable HTML page; each figure links to its records on `base`
-/// (the server's address, e.g. `http://127.0.0.1:8080`).
-pub fn html(blocks: &[shuangyong_domain::report::Block], base: &str) -> String {
-    use shuangyong_domain::report::{Block, Span};
-    let mut body = String::new();
-    let mut title = String::new();
-    for b in blocks {
-        let mut inner = String::new();
-        for s in b.spans() {
-            match s {
-                Span::Text(t) => inner.push_str(&escape(t)),
-                Span::Figure(f) => inner.push_str(&format!(
-                    "<a href=\"{}{}\" title=\"{}：{}\">{}</a>",
-                    escape(base),
-                    escape(&f.href),
-                    escape(&f.label),
-                    f.value,
-                    escape(&f.words())
-                )),
-                Span::Missing(k) => inner.push_str(&format!("<mark>【缺少数据：{}】</mark>", escape(k))),
-            }
-        }
-        match b {
-            Block::Title(_) => {
-                title = b.text();
-                body.push_str(&format!("<h1>{inner}</h1>\n"));
-            }
-            Block::Heading(_) => body.push_str(&format!("<h2>{inner}</h2>\n")),
-            Block::Paragraph(_) => body.push_str(&format!("<p>{inner}</p>\n")),
-        }
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
-         body{{max-width:42em;margin:2em auto;font:16pt/1.75 \"{BODY_FONT}\",\"FangSong\",serif}}\
-         h1{{text-align:center;font:22pt \"{TITLE_FONT}\",\"SimSun\",serif}}h2{{font:16pt \"{HEADING_FONT}\",sans-serif;text-indent:2em}}\
-         p{{text-indent:2em;text-align:justify}}a{{color:inherit}}@media print{{a{{text-decoration:none}}}}</style></head>\
-         <body>\n{body}</body></html>\n",
-        escape(&title)
-    )
+/// The summary's blocks for a scope and years: the template filled from the records.
+pub async fn summary(store: &Store, scope: &Scope, from: i32, to: i32) -> Result<Vec<Block>, StoreError> {
+    check_span(from, to)?;
+    let facts = facts(store, scope, from, to).await?;
+    Ok(shuangyong_domain::report::render(&template(store).await?, &facts))
 }
 
-/// The summary's blocks for a scope and years: the template with the figures filled in.
-pub async fn summary(
+/// The summary and what its records lack, for the page that makes it.
+pub async fn summary_with_checklist(
     store: &Store,
     scope: &Scope,
     from: i32,
     to: i32,
-) -> Result<Vec<shuangyong_domain::report::Block>, StoreError> {
-    if from > to || !(2000..=2100).contains(&from) || !(2000..=2100).contains(&to) {
-        return Err(StoreError::invalid("年份应为四位数字，起始年份不晚于截止年份，如 2020—2024"));
-    }
-    let mut figures = figures(store, scope, from, to).await?;
+) -> Result<(Vec<Block>, Vec<Gap>), StoreError> {
+    check_span(from, to)?;
+    let facts = facts(store, scope, from, to).await?;
     let template = template(store).await?;
-    // Figures the template names with an argument: {base_visits:毛主席路居馆}.
-    for key in shuangyong_domain::report::keys(&template) {
-        if let Some(name) = key.strip_prefix("base_visits:")
-            && let Some((v, href)) = value(store, scope, &key, from, to).await?
-        {
-            let label = format!("{name}接待参观学习");
-            figures.insert(key.clone(), Figure::new(&key, Section::Publicity, &label, v, "人次", DUO, href));
-        }
-    }
-    let unit = crate::org::get(store, scope, scope.root()).await?;
-    let mut vars = BTreeMap::new();
-    vars.insert("county", unit.name);
-    vars.insert("from", from.to_string());
-    vars.insert("to", to.to_string());
-    Ok(shuangyong_domain::report::render(&template, &figures, &vars))
+    let mut gaps: Vec<Gap> =
+        template_errors(&template).into_iter().map(|text| Gap { text, href: "/reports/template".to_owned() }).collect();
+    gaps.extend(checklist(store, scope, &facts, from, to).await?);
+    Ok((shuangyong_domain::report::render(&template, &facts), gaps))
 }
