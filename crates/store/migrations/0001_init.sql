@@ -14,7 +14,11 @@ CREATE TABLE org_unit (
     updated_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX org_unit_parent ON org_unit(parent_path);
+-- engine: postgres
+-- The UNIQUE index on path uses the collation's order, which a LIKE prefix cannot use; SQLite's
+-- case-sensitive LIKE uses the UNIQUE index itself.
 CREATE INDEX org_unit_path_prefix ON org_unit(path text_pattern_ops);
+-- engine: both
 
 CREATE TABLE app_user (
     id BIGSERIAL PRIMARY KEY,
@@ -81,6 +85,12 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
 -- Append-only: the application never updates or deletes audit entries.
+-- engine: sqlite
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- engine: postgres
 CREATE FUNCTION audit_log_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only';
@@ -88,6 +98,7 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+-- engine: both
 
 -- Settings of this installation (e.g. whether it is the demo database).
 CREATE TABLE app_setting (

@@ -156,7 +156,10 @@ INSERT INTO benefit_program (id, county, code, name, kind, national, created_at)
 INSERT INTO benefit_program (id, county, code, name, kind, national, created_at) VALUES (5, '', 'war_veteran_subsidy', '参战参试退役人员定期补助', 'war_veteran_subsidy', 1, '2024-01-01T00:00:00+00:00');
 INSERT INTO benefit_program (id, county, code, name, kind, national, created_at) VALUES (6, '', 'martyr_elderly_child_subsidy', '烈士老年子女定期生活补助', 'martyr_elderly_child_subsidy', 1, '2024-01-01T00:00:00+00:00');
 INSERT INTO benefit_program (id, county, code, name, kind, national, created_at) VALUES (7, '', 'rural_veteran_elderly', '农村籍退役士兵老年生活补助', 'rural_veteran_elderly', 1, '2024-01-01T00:00:00+00:00');
+-- engine: postgres
+-- The programs above took their ids by hand: the next one made by the serial is 8.
 SELECT setval(pg_get_serial_sequence('benefit_program', 'id'), 7);
+-- engine: both
 INSERT INTO benefit_standard (county, program_id, std_key, annual_fen, effective_from, note, created_by, created_at) VALUES
     ('', 1, 'war/1', 11737200, '2022-08-01', '由2023年标准按同幅推算（待核实）', '系统(初始标准)', '2024-01-01T00:00:00+00:00'),
     ('', 1, 'war/1', 12441600, '2023-08-01', '由2024年标准按涨幅6%倒推（待核实）', '系统(初始标准)', '2024-01-01T00:00:00+00:00'),

@@ -1,5 +1,6 @@
 -- 帮扶服务: housing cases, medical aid funds and claims, placements and training, priority
 -- windows, preferential treatments, and the evidence files attached to cases. Money in fen.
+-- INT8 (PostgreSQL's BIGINT) keeps these columns declared BIGINT on SQLite, as they always were.
 
 CREATE TABLE housing_case (
     id BIGSERIAL PRIMARY KEY,
@@ -9,8 +10,8 @@ CREATE TABLE housing_case (
     need TEXT NOT NULL,
     way TEXT NOT NULL,
     state TEXT NOT NULL,
-    cost_fen BIGINT NOT NULL DEFAULT 0,
-    subsidy_fen BIGINT NOT NULL DEFAULT 0,
+    cost_fen INT8 NOT NULL DEFAULT 0,
+    subsidy_fen INT8 NOT NULL DEFAULT 0,
     registered_on DATE NOT NULL,
     completed_on DATE,
     state_note TEXT NOT NULL DEFAULT '',
@@ -31,10 +32,10 @@ CREATE TABLE medical_fund (
     year INTEGER NOT NULL,
     name TEXT NOT NULL,
     source TEXT NOT NULL DEFAULT '',
-    received_fen BIGINT NOT NULL,
-    paid_fen BIGINT NOT NULL DEFAULT 0,
+    received_fen INT8 NOT NULL,
+    paid_fen INT8 NOT NULL DEFAULT 0,
     share_bp INTEGER NOT NULL,
-    yearly_cap_fen BIGINT NOT NULL,
+    yearly_cap_fen INT8 NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     CHECK (paid_fen >= 0 AND paid_fen <= received_fen),
     UNIQUE (org_path, year, name)
@@ -49,9 +50,9 @@ CREATE TABLE medical_claim (
     hospital TEXT NOT NULL,
     admitted_on DATE NOT NULL,
     discharged_on DATE NOT NULL,
-    total_fen BIGINT NOT NULL,
-    insurance_fen BIGINT NOT NULL,
-    aid_fen BIGINT NOT NULL,
+    total_fen INT8 NOT NULL,
+    insurance_fen INT8 NOT NULL,
+    aid_fen INT8 NOT NULL,
     reasons TEXT NOT NULL DEFAULT '',
     state TEXT NOT NULL,
     decided_by TEXT,
@@ -137,10 +138,10 @@ CREATE TABLE case_attachment (
     county TEXT NOT NULL,
     org_path TEXT NOT NULL,
     case_kind TEXT NOT NULL,
-    case_id BIGINT NOT NULL,
+    case_id INT8 NOT NULL,
     file_name TEXT NOT NULL,
     content_type TEXT NOT NULL,
-    size_bytes BIGINT NOT NULL,
+    size_bytes INT8 NOT NULL,
     sha256 TEXT NOT NULL,
     data BYTEA NOT NULL,
     uploaded_by TEXT NOT NULL,
