@@ -164,32 +164,6 @@ pub struct Store {
     crypto: Option<std::sync::Arc<crate::crypto::FieldCrypto>>,
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
-    (2, "registry", include_str!("../migrations/sqlite/0002_registry.sql")),
-    (3, "benefits", include_str!("../migrations/sqlite/0003_benefits.sql")),
-    (4, "cases", include_str!("../migrations/sqlite/0004_cases.sql")),
-    (5, "work", include_str!("../migrations/sqlite/0005_work.sql")),
-    (6, "assessment", include_str!("../migrations/sqlite/0006_assessment.sql")),
-    (7, "search", include_str!("../migrations/sqlite/0007_search.sql")),
-    (8, "cycle_lines", include_str!("../migrations/sqlite/0008_cycle_lines.sql")),
-    (9, "line_accounts", include_str!("../migrations/sqlite/0009_line_accounts.sql")),
-];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
-    (2, "registry", include_str!("../migrations/postgres/0002_registry.sql")),
-    (3, "benefits", include_str!("../migrations/postgres/0003_benefits.sql")),
-    (4, "cases", include_str!("../migrations/postgres/0004_cases.sql")),
-    (5, "work", include_str!("../migrations/postgres/0005_work.sql")),
-    (6, "assessment", include_str!("../migrations/postgres/0006_assessment.sql")),
-    (7, "search", include_str!("../migrations/postgres/0007_search.sql")),
-    (8, "cycle_lines", include_str!("../migrations/postgres/0008_cycle_lines.sql")),
-    (9, "line_accounts", include_str!("../migrations/postgres/0009_line_accounts.sql")),
-];
-
-/// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 9;
-
 /// Each SQLite connection's page cache (negative: KiB): 64 MiB.
 const SQLITE_CACHE_KIB: i64 = -65536;
 
@@ -402,49 +376,6 @@ impl Store {
     /// engines accept.
     pub fn stmt(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
         Statement::from_sql_and_values(self.db_backend(), sql, values)
-    }
-
-    /// Applies the migrations not yet applied, each in its own transaction. Returns how many ran.
-    pub async fn migrate(&self) -> Result<usize, StoreError> {
-        let migrations = match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS,
-            Backend::Postgres => POSTGRES_MIGRATIONS,
-        };
-        self.db
-            .execute_unprepared(
-                "CREATE TABLE IF NOT EXISTS schema_migration (
-                    version BIGINT PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    applied_at TEXT NOT NULL)",
-            )
-            .await?;
-        let mut ran = 0;
-        for (version, name, sql) in migrations {
-            let tx = self.begin_write().await?;
-            let done = tx
-                .query_one_raw(
-                    self.stmt("SELECT version FROM schema_migration WHERE version = $1", [Value::from(*version)]),
-                )
-                .await?;
-            if done.is_some() {
-                continue;
-            }
-            tx.execute_unprepared(sql).await?;
-            tx.execute_raw(self.stmt(
-                "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
-                [Value::from(*version), Value::from(*name), Value::from(now().to_rfc3339())],
-            ))
-            .await?;
-            tx.commit().await?;
-            ran += 1;
-        }
-        Ok(ran)
-    }
-
-    /// The schema version in force.
-    pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        let row = self.db.query_one_raw(self.stmt("SELECT MAX(version) AS v FROM schema_migration", [])).await?;
-        Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()).unwrap_or(0))
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),

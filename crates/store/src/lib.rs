@@ -1,5 +1,5 @@
 //! The database of the 双拥 work platform: one layer over SQLite and PostgreSQL (sea-orm), the
-//! migrations of each engine, one module per aggregate, and the hash-chained audit log.
+//! schema's migrations (one source for both engines), one module per aggregate, and the hash-chained audit log.
 //!
 //! Every change goes through [`Store::begin_write`] and writes its audit entry with
 //! [`audit::append`] inside the same transaction. Every read of people or cases takes a [`Scope`].
@@ -15,6 +15,7 @@ pub mod duplicates;
 pub mod export;
 pub mod import;
 pub mod life_check;
+pub mod migration;
 pub mod org;
 pub mod registry;
 pub mod reports;
@@ -25,5 +26,6 @@ pub mod testing;
 pub mod user;
 pub mod work;
 
-pub use db::{Backend, Bulk, SCHEMA_VERSION, Store, StoreError, Tx, now};
+pub use db::{Backend, Bulk, Store, StoreError, Tx, now};
+pub use migration::SCHEMA_VERSION;
 pub use scope::Scope;

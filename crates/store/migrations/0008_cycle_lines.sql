@@ -4,10 +4,11 @@
 --   the index by enrolment across all cycles, which grew in its middle every month (at a million
 --   lines about a second of the month's run); an enrolment's lines are found through its program's
 --   cycles, and a cycle lists its lines in this order (a person's month and back-pay together).
--- * No foreign key on cycle_id (a look-up of the cycle for every line written: a third of a
---   second a month): lines are written only by the run that creates their cycle, in its
---   transaction, and cycles are never deleted. Like person_id and enrolment_id, which never had
---   one, it records what was paid.
+-- * No foreign key on cycle_id (a look-up of the cycle for every line written): lines are written
+--   only by the run that creates their cycle, in its transaction, and cycles are never deleted.
+--   Like person_id and enrolment_id, which never had one, it records what was paid.
+-- engine: sqlite
+-- SQLite cannot drop a foreign key: the table is built again without it.
 CREATE TABLE benefit_cycle_line_new (
     id INTEGER PRIMARY KEY,
     cycle_id INTEGER NOT NULL,
@@ -37,3 +38,9 @@ DROP TABLE benefit_cycle_line;
 ALTER TABLE benefit_cycle_line_new RENAME TO benefit_cycle_line;
 CREATE INDEX benefit_cycle_line_cycle ON benefit_cycle_line(cycle_id, enrolment_id);
 CREATE INDEX benefit_cycle_line_failed ON benefit_cycle_line(cycle_id) WHERE status = 'failed';
+-- engine: postgres
+DROP INDEX benefit_cycle_line_cycle;
+DROP INDEX benefit_cycle_line_enrolment;
+CREATE INDEX benefit_cycle_line_cycle ON benefit_cycle_line(cycle_id, enrolment_id);
+ALTER TABLE benefit_cycle_line DROP CONSTRAINT benefit_cycle_line_cycle_id_fkey;
+-- engine: both

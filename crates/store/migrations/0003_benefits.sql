@@ -4,55 +4,55 @@
 
 -- A program: the seven national ones (county '') and county top-ups of the same kinds.
 CREATE TABLE benefit_program (
-    id INTEGER PRIMARY KEY,
+    id BIGSERIAL PRIMARY KEY,
     county TEXT NOT NULL,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
-    national INTEGER NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1,
+    national BIGINT NOT NULL,
+    active BIGINT NOT NULL DEFAULT 1,
     note TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
+    created_at TIMESTAMPTZ NOT NULL
 );
 
 -- From effective_from on, annual_fen a year for std_key (cause/grade, survivor group/registration,
 -- or '' for flat and per-year-of-service programs).
 CREATE TABLE benefit_standard (
-    id INTEGER PRIMARY KEY,
+    id BIGSERIAL PRIMARY KEY,
     county TEXT NOT NULL,
-    program_id INTEGER NOT NULL REFERENCES benefit_program(id),
+    program_id BIGINT NOT NULL REFERENCES benefit_program(id),
     std_key TEXT NOT NULL,
-    annual_fen INTEGER NOT NULL CHECK (annual_fen >= 0),
-    effective_from TEXT NOT NULL,
+    annual_fen BIGINT NOT NULL CHECK (annual_fen >= 0),
+    effective_from DATE NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     created_by TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (program_id, std_key, effective_from)
 );
 
 CREATE TABLE benefit_application (
-    id INTEGER PRIMARY KEY,
+    id BIGSERIAL PRIMARY KEY,
     county TEXT NOT NULL,
     org_path TEXT NOT NULL REFERENCES org_unit(path),
-    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
-    program_id INTEGER NOT NULL REFERENCES benefit_program(id),
+    person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    program_id BIGINT NOT NULL REFERENCES benefit_program(id),
     status TEXT NOT NULL,
-    eligible INTEGER NOT NULL,
+    eligible BIGINT NOT NULL,
     verdict TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
-    submitted_by INTEGER NOT NULL,
+    submitted_by BIGINT NOT NULL,
     submitted_by_name TEXT NOT NULL,
-    submitted_at TEXT NOT NULL,
-    reviewed_by INTEGER,
+    submitted_at TIMESTAMPTZ NOT NULL,
+    reviewed_by BIGINT,
     reviewed_by_name TEXT,
-    reviewed_at TEXT,
+    reviewed_at TIMESTAMPTZ,
     review_note TEXT NOT NULL DEFAULT '',
-    decided_by INTEGER,
+    decided_by BIGINT,
     decided_by_name TEXT,
-    decided_at TEXT,
+    decided_at TIMESTAMPTZ,
     decision_note TEXT NOT NULL DEFAULT '',
     start_month TEXT,
-    enrolment_id INTEGER
+    enrolment_id BIGINT
 );
 CREATE INDEX benefit_application_status ON benefit_application(status, org_path);
 CREATE INDEX benefit_application_person ON benefit_application(person_id);
@@ -60,17 +60,17 @@ CREATE INDEX benefit_application_person ON benefit_application(person_id);
 -- A person in a program from start_month (to end_month). std_key and units are the basis of the
 -- amount, set by the program's rule when enrolled and refreshed when the person's record changes.
 CREATE TABLE benefit_enrolment (
-    id INTEGER PRIMARY KEY,
+    id BIGSERIAL PRIMARY KEY,
     county TEXT NOT NULL,
-    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
-    program_id INTEGER NOT NULL REFERENCES benefit_program(id),
+    person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    program_id BIGINT NOT NULL REFERENCES benefit_program(id),
     std_key TEXT NOT NULL,
-    units INTEGER NOT NULL,
+    units BIGINT NOT NULL,
     start_month TEXT NOT NULL,
     end_month TEXT,
-    application_id INTEGER,
+    application_id BIGINT,
     source TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (person_id, program_id)
 );
 CREATE INDEX benefit_enrolment_program ON benefit_enrolment(program_id, start_month);
@@ -78,56 +78,56 @@ CREATE INDEX benefit_enrolment_program ON benefit_enrolment(program_id, start_mo
 CREATE INDEX person_unpaid ON person(id) WHERE status <> 'normal' OR bank_account_sealed IS NULL;
 
 CREATE TABLE benefit_cycle (
-    id INTEGER PRIMARY KEY,
+    id BIGSERIAL PRIMARY KEY,
     county TEXT NOT NULL,
-    program_id INTEGER NOT NULL REFERENCES benefit_program(id),
+    program_id BIGINT NOT NULL REFERENCES benefit_program(id),
     period TEXT NOT NULL,
     status TEXT NOT NULL,
-    lines INTEGER NOT NULL DEFAULT 0,
-    total_fen INTEGER NOT NULL DEFAULT 0,
-    skipped INTEGER NOT NULL DEFAULT 0,
-    created_by INTEGER,
+    lines BIGINT NOT NULL DEFAULT 0,
+    total_fen BIGINT NOT NULL DEFAULT 0,
+    skipped BIGINT NOT NULL DEFAULT 0,
+    created_by BIGINT,
     created_by_name TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    approved_by INTEGER,
+    created_at TIMESTAMPTZ NOT NULL,
+    approved_by BIGINT,
     approved_by_name TEXT,
-    approved_at TEXT,
-    exported_at TEXT,
+    approved_at TIMESTAMPTZ,
+    exported_at TIMESTAMPTZ,
     UNIQUE (county, program_id, period)
 );
 
 -- The standards a cycle used, per month paid and key; settled_fen is the annual amount that
 -- back-pay has since brought those months up to.
 CREATE TABLE benefit_cycle_rate (
-    cycle_id INTEGER NOT NULL REFERENCES benefit_cycle(id),
+    cycle_id BIGINT NOT NULL REFERENCES benefit_cycle(id),
     for_period TEXT NOT NULL,
     std_key TEXT NOT NULL,
-    annual_fen INTEGER NOT NULL,
-    settled_fen INTEGER NOT NULL,
+    annual_fen BIGINT NOT NULL,
+    settled_fen BIGINT NOT NULL,
     PRIMARY KEY (cycle_id, for_period, std_key)
 );
 
 -- A frozen payment line: who, how much, for which month, to which account (sealed, copied from the
 -- person at the moment the cycle was computed).
 CREATE TABLE benefit_cycle_line (
-    id INTEGER PRIMARY KEY,
-    cycle_id INTEGER NOT NULL REFERENCES benefit_cycle(id),
+    id BIGSERIAL PRIMARY KEY,
+    cycle_id BIGINT NOT NULL REFERENCES benefit_cycle(id),
     county TEXT NOT NULL,
     org_path TEXT NOT NULL,
-    person_id INTEGER NOT NULL,
-    enrolment_id INTEGER NOT NULL,
+    person_id BIGINT NOT NULL,
+    enrolment_id BIGINT NOT NULL,
     kind TEXT NOT NULL,
     for_period TEXT NOT NULL,
     std_key TEXT NOT NULL,
-    units INTEGER NOT NULL,
-    annual_fen INTEGER NOT NULL,
-    amount_fen INTEGER NOT NULL,
+    units BIGINT NOT NULL,
+    annual_fen BIGINT NOT NULL,
+    amount_fen BIGINT NOT NULL,
     name TEXT NOT NULL,
     bank_name TEXT NOT NULL,
-    account_sealed BLOB NOT NULL,
+    account_sealed BYTEA NOT NULL,
     status TEXT NOT NULL,
     result_note TEXT NOT NULL DEFAULT '',
-    settled_at TEXT
+    settled_at TIMESTAMPTZ
 );
 -- By cycle only: lines are appended in order, so this index grows at its end (a cycle of a million
 -- lines is written in seconds); a township's lines are found by scanning its cycle.
@@ -137,11 +137,11 @@ CREATE INDEX benefit_cycle_line_failed ON benefit_cycle_line(cycle_id) WHERE sta
 
 -- Enrolments in force for a cycle's month that were left out, and why.
 CREATE TABLE benefit_cycle_skip (
-    cycle_id INTEGER NOT NULL REFERENCES benefit_cycle(id),
+    cycle_id BIGINT NOT NULL REFERENCES benefit_cycle(id),
     county TEXT NOT NULL,
     org_path TEXT NOT NULL,
-    person_id INTEGER NOT NULL,
-    enrolment_id INTEGER NOT NULL,
+    person_id BIGINT NOT NULL,
+    enrolment_id BIGINT NOT NULL,
     name TEXT NOT NULL,
     reason TEXT NOT NULL
 );
@@ -156,6 +156,10 @@ INSERT INTO benefit_program (id, county, code, name, kind, national, created_at)
 INSERT INTO benefit_program (id, county, code, name, kind, national, created_at) VALUES (5, '', 'war_veteran_subsidy', '参战参试退役人员定期补助', 'war_veteran_subsidy', 1, '2024-01-01T00:00:00+00:00');
 INSERT INTO benefit_program (id, county, code, name, kind, national, created_at) VALUES (6, '', 'martyr_elderly_child_subsidy', '烈士老年子女定期生活补助', 'martyr_elderly_child_subsidy', 1, '2024-01-01T00:00:00+00:00');
 INSERT INTO benefit_program (id, county, code, name, kind, national, created_at) VALUES (7, '', 'rural_veteran_elderly', '农村籍退役士兵老年生活补助', 'rural_veteran_elderly', 1, '2024-01-01T00:00:00+00:00');
+-- engine: postgres
+-- The programs above took their ids by hand: the next one made by the serial is 8.
+SELECT setval(pg_get_serial_sequence('benefit_program', 'id'), 7);
+-- engine: both
 INSERT INTO benefit_standard (county, program_id, std_key, annual_fen, effective_from, note, created_by, created_at) VALUES
     ('', 1, 'war/1', 11737200, '2022-08-01', '由2023年标准按同幅推算（待核实）', '系统(初始标准)', '2024-01-01T00:00:00+00:00'),
     ('', 1, 'war/1', 12441600, '2023-08-01', '由2024年标准按涨幅6%倒推（待核实）', '系统(初始标准)', '2024-01-01T00:00:00+00:00'),
